@@ -1,0 +1,1 @@
+"""Codec sub-commands (encode, decode, ...): filled in by the codec."""

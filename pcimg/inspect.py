@@ -1,0 +1,80 @@
+"""A PciFile as plain JSON-ready data: for `pcimg info`, the conformance vectors and tools."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from .container import PciFile
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.hex()
+    if is_dataclass(value):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def describe(pci: PciFile, *, file_size: int | None = None) -> dict[str, Any]:
+    """Every field of the file and the size of every part, as JSON-ready data."""
+    out: dict[str, Any] = {
+        "version": f"1.{pci.minor_version}",
+        "width": pci.width,
+        "height": pci.height,
+        "colour": pci.colour,
+        "seed": pci.seed,
+        "models": [_plain(m) | {"code": m.code} for m in pci.models],
+        "generator": pci.generator.id,
+        "recipe": _plain(pci.recipe),
+        "descriptors": [
+            {"kind": d.kind, "version": d.version, "quant": d.quant, "bytes": len(d.payload)}
+            for d in pci.descriptors
+        ],
+        "prompt": None
+        if pci.prompt is None
+        else {"codec": pci.prompt.codec, "text": pci.prompt.text, "bytes": len(pci.prompt.payload)},
+        "encoder": _plain(pci.encoder),
+        "digest": _plain(pci.digest),
+        "metadata": dict(pci.metadata),
+        "source": _plain(pci.source),
+        "extra_parts": [{"type": f"0x{p.type:02x}", "bytes": len(p.payload)} for p in pci.extra_parts],
+        "part_sizes": dict(pci.part_sizes),
+    }
+    if file_size is not None:
+        out["file_size"] = file_size
+        bits = 8 * file_size
+        out["bpp"] = round(bits / (pci.width * pci.height), 6)
+    return out
+
+
+def render_text(info: dict[str, Any]) -> str:
+    """The readable form of ``describe``'s output."""
+    lines = [f"PCI {info['version']}  {info['width']}x{info['height']} {info['colour']}  seed {info['seed']}"]
+    if "file_size" in info:
+        lines.append(f"size: {info['file_size']} bytes ({info['bpp']} bpp)")
+    lines.append(f"generator: {info['generator']}")
+    for m in info["models"]:
+        rev = f"@{m['revision']}" if m["revision"] else ""
+        code = f" (code {m['code']})" if m["code"] is not None else ""
+        lines.append(f"model: {m['role']}: {m['id']}{rev}{code}" + (f" sha256 {m['digest']}" if m["digest"] else ""))
+    if info["recipe"]:
+        lines.append("recipe: " + ", ".join(f"{k}={v}" for k, v in info["recipe"].items()))
+    for d in info["descriptors"]:
+        lines.append(f"descriptor: kind {d['kind']} v{d['version']} quant {d['quant']}, {d['bytes']} bytes")
+    if info["prompt"]:
+        p = info["prompt"]
+        lines.append(f"prompt ({p['codec']}, {p['bytes']} bytes): {p['text']!r}")
+    for key in ("encoder", "digest", "source"):
+        if info[key]:
+            lines.append(f"{key}: " + ", ".join(f"{k}={v}" for k, v in info[key].items()))
+    for k, v in info["metadata"].items():
+        lines.append(f"metadata: {k} = {v!r}")
+    for p in info["extra_parts"]:
+        lines.append(f"unknown ancillary part {p['type']}: {p['bytes']} bytes")
+    lines.append("part sizes: " + ", ".join(f"{k} {v}" for k, v in info["part_sizes"].items()))
+    return "\n".join(lines)

@@ -1,0 +1,97 @@
+"""The format's registries and limits, loaded from ``registry.toml``.
+
+Why a data file: the spec's tables and the code must never disagree, so both come
+from one file (spec/SPEC.md's tables are rendered from it; a test checks they match).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of a registry table."""
+
+    code: int
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A registry table, looked up by code or by name."""
+
+    title: str
+    entries: tuple[Entry, ...]
+
+    def by_code(self, code: int) -> Entry | None:
+        return self._codes.get(code)
+
+    def by_name(self, name: str) -> Entry | None:
+        return self._names.get(name)
+
+    def code(self, name: str) -> int:
+        """Code for a registered name; KeyError names the table when unknown."""
+        entry = self._names.get(name)
+        if entry is None:
+            raise KeyError(f"{name!r} is not in the {self.title} registry")
+        return entry.code
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_codes", {e.code: e for e in self.entries})
+        object.__setattr__(self, "_names", {e.name: e for e in self.entries})
+
+
+def _load() -> dict:
+    return tomllib.loads(resources.files(__package__).joinpath("registry.toml").read_text("utf-8"))
+
+
+_RAW = _load()
+
+SIGNATURE: bytes = bytes.fromhex(_RAW["format"]["signature"])
+MAJOR: int = _RAW["format"]["major"]
+MINOR: int = _RAW["format"]["minor"]
+
+LIMITS: Mapping[str, int] = MappingProxyType({k: v["value"] for k, v in _RAW["limits"].items()})
+LIMIT_TEXT: Mapping[str, str] = MappingProxyType({k: v["text"] for k, v in _RAW["limits"].items()})
+
+
+def _table(key: str, title: str) -> Table:
+    return Table(title, tuple(Entry(r["code"], r["name"], r["text"]) for r in _RAW[key]))
+
+
+PARTS = _table("parts", "part type")
+COLOURS = _table("colour", "colour")
+ROLES = _table("roles", "model role")
+MODELS = _table("models", "model")
+PROMPT_CODECS = _table("prompt_codecs", "prompt codec")
+DESCRIPTOR_KINDS = _table("descriptor_kinds", "descriptor kind")
+SCHEDULERS = _table("schedulers", "scheduler")
+DIGEST_ALGORITHMS = _table("digest_algorithms", "digest algorithm")
+
+TABLES: tuple[tuple[str, Table], ...] = (
+    ("parts", PARTS),
+    ("colour", COLOURS),
+    ("roles", ROLES),
+    ("models", MODELS),
+    ("prompt_codecs", PROMPT_CODECS),
+    ("descriptor_kinds", DESCRIPTOR_KINDS),
+    ("schedulers", SCHEDULERS),
+    ("digest_algorithms", DIGEST_ALGORITHMS),
+)
+
+ANCILLARY_BIT = 0x80
+SAFE_TO_COPY_BIT = 0x40
+
+
+def is_ancillary(part_type: int) -> bool:
+    return bool(part_type & ANCILLARY_BIT)
+
+
+def is_safe_to_copy(part_type: int) -> bool:
+    return bool(part_type & ANCILLARY_BIT) and bool(part_type & SAFE_TO_COPY_BIT)

@@ -1,0 +1,270 @@
+"""The .pci v1 container: round trips, damage detection, part rules and limits."""
+
+from __future__ import annotations
+
+import io
+import zlib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import pci_files
+
+import pcimg
+from pcimg import Descriptor, ModelRef, PciError, PciFile, Prompt, RawPart, Recipe
+from pcimg.registry import LIMITS, SIGNATURE
+from pcimg.schema import encode_varint
+
+
+def sample() -> PciFile:
+    return PciFile(
+        width=768,
+        height=512,
+        seed=123456789,
+        models=(ModelRef("generator", "stabilityai/sd-turbo"), ModelRef("captioner", "acme/cap", "v1.0")),
+        recipe=Recipe(steps=2, strength_permille=600, guidance_tenths=0, scheduler="euler"),
+        descriptors=(Descriptor(1, 1, 40, bytes(range(60))), Descriptor(2, 1, 3, b"\x01\x02\x03")),
+        prompt=Prompt.from_text("a red barn under a blue sky with snow", "brotli"),
+        metadata=(("creator", "Ann"),),
+        extra_parts=(RawPart(0xF0, b"future"),),
+    )
+
+
+def with_crc(body: bytes) -> bytes:
+    """A byte string with a correct CRC-32 appended (to reach checks behind the CRC)."""
+    return body + zlib.crc32(body).to_bytes(4, "big")
+
+
+def body_of(data: bytes) -> bytes:
+    return data[:-4]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(pci_files())
+def test_every_valid_file_round_trips_byte_identically(pci):
+    first = pcimg.write(pci)
+    parsed = pcimg.read(first)
+    assert parsed == pci
+    assert pcimg.write(parsed) == first
+
+
+def test_minimal_file_overhead_is_16_bytes():
+    data = pcimg.write(PciFile(1, 1, prompt=Prompt.from_text("", "raw")))
+    header = 4  # width, height, colour, seed: one byte each
+    prompt_payload = 1  # the codec byte
+    assert len(data) - header - prompt_payload == 16
+
+
+def test_read_accepts_bytes_path_and_file_object(tmp_path):
+    data = pcimg.write(sample())
+    path = tmp_path / "x.pci"
+    pcimg.save(sample(), path)
+    assert path.read_bytes() == data
+    assert pcimg.read(path) == pcimg.read(str(path)) == pcimg.read(io.BytesIO(data)) == pcimg.read(memoryview(data))
+
+
+def test_every_truncation_is_rejected():
+    data = pcimg.write(sample())
+    for n in range(len(data)):
+        with pytest.raises(PciError):
+            pcimg.read(data[:n])
+
+
+def test_every_single_bit_flip_is_rejected():
+    data = pcimg.write(sample())
+    flips = 0
+    for i in range(len(data)):
+        for bit in range(8):
+            damaged = bytearray(data)
+            damaged[i] ^= 1 << bit
+            with pytest.raises(PciError):
+                pcimg.read(bytes(damaged))
+            flips += 1
+    assert flips == 8 * len(data)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.replace(b"\r\n", b"\n", 1),  # text-mode line ending conversion
+        lambda d: d[:5] + b"\r" + d[5:],  # LF -> CRLF
+        lambda d: bytes(b & 0x7F for b in d),  # 7-bit transfer
+    ],
+)
+def test_signature_catches_transfer_damage(damage):
+    with pytest.raises(PciError, match="signature"):
+        pcimg.read(damage(pcimg.write(sample())))
+
+
+def test_crc_mismatch_names_offset():
+    data = bytearray(pcimg.write(sample()))
+    data[20] ^= 0x10
+    with pytest.raises(PciError) as err:
+        pcimg.read(bytes(data))
+    assert err.value.field == "crc" and err.value.offset == len(data) - 4
+
+
+def test_unknown_ancillary_part_survives_read_modify_write():
+    pci = pcimg.read(pcimg.write(sample()))
+    edited = pcimg.read(pcimg.write(pci.replace(seed=5)))
+    assert edited.extra_parts == (RawPart(0xF0, b"future"),)
+    assert edited.seed == 5
+
+
+def test_unknown_critical_part_is_rejected():
+    body = body_of(pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw"))))
+    damaged = with_crc(body + bytes([0x10, 2]) + b"hi")
+    with pytest.raises(PciError, match="unknown critical part type 0x10") as err:
+        pcimg.read(damaged)
+    assert err.value.offset == len(body)
+
+
+def test_parts_out_of_order_or_repeated_are_rejected():
+    body = body_of(pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw"))))
+    models = bytes([0x01, 3, 1, 1, 0, 1])[:2] + bytes([1, 1, 0, 1])[:3]
+    with pytest.raises(PciError, match="out of order"):
+        pcimg.read(with_crc(body + bytes([0x01, 4, 1, 1, 0, 1])))
+    with pytest.raises(PciError, match="repeated"):
+        pcimg.read(with_crc(body + bytes([0x04, 2, 0, ord("y")])))
+    assert models  # keeps the byte layout above readable
+
+
+def test_higher_minor_version_is_accepted():
+    data = bytearray(pcimg.write(sample()))
+    data[9] = 7
+    pci = pcimg.read(with_crc(bytes(data[:-4])))
+    assert pci.minor_version == 7
+
+
+def test_higher_major_version_is_rejected():
+    data = bytearray(pcimg.write(sample()))
+    data[8] = 2
+    with pytest.raises(PciError, match="major version 2") as err:
+        pcimg.read(with_crc(bytes(data[:-4])))
+    assert err.value.field == "version.major" and err.value.offset == 8
+
+
+def test_non_canonical_varint_is_rejected():
+    # width 1 written as 81 00 instead of 01
+    body = SIGNATURE + bytes([1, 0]) + bytes([0x81, 0x00, 1, 0, 0]) + bytes([0x04, 2, 0, ord("x")])
+    with pytest.raises(PciError, match="non-canonical") as err:
+        pcimg.read(with_crc(body))
+    assert err.value.field == "header.width" and err.value.offset == 10
+
+
+def test_file_needs_prompt_or_descriptors():
+    body = SIGNATURE + bytes([1, 0, 1, 1, 0, 0])
+    with pytest.raises(PciError, match="neither a prompt nor descriptors"):
+        pcimg.read(with_crc(body))
+
+
+# ---------------------------------------------------------------- limits, each named
+
+
+def header(width: int, height: int) -> bytes:
+    return SIGNATURE + bytes([1, 0]) + encode_varint(width) + encode_varint(height) + bytes([0, 0])
+
+
+def test_dimension_limit():
+    limit = LIMITS["max_dimension"]
+    ok = with_crc(header(limit, 1) + bytes([0x04, 2, 0, ord("x")]))
+    assert pcimg.read(ok).width == limit
+    with pytest.raises(PciError, match=f"outside 1..{limit}") as err:
+        pcimg.read(with_crc(header(limit + 1, 1) + bytes([0x04, 2, 0, ord("x")])))
+    assert err.value.field == "header.width"
+    with pytest.raises(PciError, match="outside 1"):
+        pcimg.write(PciFile(1, limit + 1, prompt=Prompt.from_text("x")))
+
+
+def test_zero_dimension_rejected():
+    with pytest.raises(PciError) as err:
+        pcimg.read(with_crc(header(5, 0) + bytes([0x04, 2, 0, ord("x")])))
+    assert err.value.field == "header.height"
+
+
+def test_part_count_limit():
+    base = header(4, 4) + bytes([0x04, 2, 0, ord("x")])
+    limit = LIMITS["max_parts"]
+    parts = b"".join(bytes([t, 0]) for t in range(0x90, 0x90 + limit))
+    with pytest.raises(PciError, match=f"more than {limit} parts"):
+        pcimg.read(with_crc(base + parts))
+    assert pcimg.read(with_crc(base + parts[: 2 * (limit - 1)]))
+
+
+def test_prompt_length_limit():
+    limit = LIMITS["max_prompt_bytes"]
+    assert pcimg.read(pcimg.write(PciFile(4, 4, prompt=Prompt.from_text("a" * limit, "raw"))))
+    with pytest.raises(PciError, match=f"exceeds {limit}"):
+        Prompt.from_text("a" * (limit + 1))
+    raw = b"a" * (limit + 1)
+    with pytest.raises(PciError, match=f"exceeds {limit}"):
+        pcimg.read(with_crc(header(4, 4) + bytes([0x04]) + encode_varint(len(raw) + 1) + b"\x00" + raw))
+
+
+@pytest.mark.parametrize("codec", ["brotli", "zstd"])
+def test_prompt_bomb_is_stopped_at_declared_length(codec):
+    import brotli
+    import zstandard
+
+    bomb = brotli.compress(b"a" * 50_000_000) if codec == "brotli" else zstandard.compress(b"a" * 50_000_000)
+    code = 1 if codec == "brotli" else 2
+    payload = bytes([code]) + encode_varint(100) + bomb
+    with pytest.raises(PciError) as err:
+        pcimg.read(with_crc(header(4, 4) + bytes([0x04]) + encode_varint(len(payload)) + payload))
+    assert err.value.field.startswith("prompt")
+
+
+def test_declared_prompt_length_above_limit_rejected_before_decompressing():
+    payload = bytes([1]) + encode_varint(LIMITS["max_prompt_bytes"] + 1) + b"\x00"
+    with pytest.raises(PciError) as err:
+        pcimg.read(with_crc(header(4, 4) + bytes([0x04]) + encode_varint(len(payload)) + payload))
+    assert err.value.field == "prompt.length"
+
+
+def test_descriptor_size_limit():
+    limit = LIMITS["max_descriptor_bytes"]
+    with pytest.raises(PciError, match=f"outside 0..{limit}"):
+        pcimg.write(PciFile(4, 4, descriptors=(Descriptor(1, 1, 0, bytes(limit + 1)),)))
+    with pytest.raises(PciError, match="total"):
+        pcimg.write(PciFile(4, 4, descriptors=(Descriptor(1, 1, 0, bytes(limit)), Descriptor(2, 1, 0, b"x"))))
+
+
+def test_file_size_limit():
+    limit = LIMITS["max_file_bytes"]
+    with pytest.raises(PciError, match=f"{limit}-byte limit"):
+        pcimg.read(b"\x00" * (limit + 1))
+
+
+def test_model_count_limit():
+    refs = tuple(ModelRef("generator", f"org/m{i}") for i in range(LIMITS["max_models"] + 1))
+    with pytest.raises(PciError):
+        pcimg.write(PciFile(4, 4, models=refs, prompt=Prompt.from_text("x")))
+
+
+@pytest.mark.parametrize("bad_id", ["../etc/passwd", "/abs/path", "org/../../x", "a/b/c", ".hidden/x", "a\\b"])
+def test_model_ids_that_could_escape_a_directory_are_rejected(bad_id):
+    with pytest.raises(PciError, match="does not match"):
+        pcimg.write(PciFile(4, 4, models=(ModelRef("generator", bad_id),), prompt=Prompt.from_text("x")))
+
+
+def test_invalid_utf8_prompt_is_rejected():
+    with pytest.raises(PciError, match="not UTF-8") as err:
+        pcimg.read(with_crc(header(4, 4) + bytes([0x04, 3, 0, 0xC3, 0x28])))
+    assert err.value.field == "prompt.data"
+
+
+def test_pci_error_is_a_value_error_with_field_and_offset():
+    with pytest.raises(ValueError) as err:
+        pcimg.read(b"\x8aPCX")
+    assert isinstance(err.value, PciError)
+    assert err.value.field == "signature" and err.value.offset == 3
+    assert "offset 3" in str(err.value)
+
+
+def test_save_is_atomic(tmp_path, monkeypatch):
+    path = tmp_path / "x.pci"
+    pcimg.save(sample(), path)
+    before = path.read_bytes()
+    with pytest.raises(PciError):
+        pcimg.save(PciFile(0, 1, prompt=Prompt.from_text("x")), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["x.pci"]
