@@ -15,6 +15,7 @@ from .container import (
     save,
     write,
 )
+from .api import decode, encode, encode_file, preview
 from .errors import PciError
 
 __version__ = "0.1.0"
@@ -30,7 +31,11 @@ __all__ = [
     "RawPart",
     "Recipe",
     "SourceInfo",
+    "decode",
+    "encode",
+    "encode_file",
     "parse",
+    "preview",
     "read",
     "save",
     "write",

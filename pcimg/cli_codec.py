@@ -1,1 +1,174 @@
-"""Codec sub-commands (encode, decode, ...): filled in by the codec."""
+"""`pcimg encode` and `pcimg decode`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator, TypeVar
+
+from PIL import Image, ImageDraw
+
+from .atomic import atomic_open
+from .cli import EXIT_INVALID, EXIT_OK, command
+from .errors import PciError
+
+T = TypeVar("T")
+
+
+def progress(items: list[T], label: str) -> Iterator[T]:
+    """tqdm when installed and there is more than one item; plain iteration otherwise."""
+    if len(items) < 2:
+        yield from items
+        return
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        for index, item in enumerate(items, 1):
+            print(f"{label} {index}/{len(items)}", file=sys.stderr)
+            yield item
+        return
+    yield from tqdm(items, desc=label, unit="img")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 768x512, not {text!r}") from None
+    return width, height
+
+
+def save_image(image: Image.Image, path: Path) -> None:
+    """Atomic save; the format follows the extension (PNG when unknown)."""
+    fmt = Image.registered_extensions().get(path.suffix.lower(), "PNG")
+    with atomic_open(path) as handle:
+        image.save(handle, format=fmt)
+
+
+def _outputs(inputs: list[Path], output: Path | None, suffix: str) -> list[tuple[Path, Path]]:
+    if len(inputs) == 1 and output is not None and not output.is_dir():
+        return [(inputs[0], output)]
+    folder = output or Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    return [(p, folder / (p.stem + suffix)) for p in inputs]
+
+
+def _encode_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", type=Path, help="images to encode")
+    p.add_argument("-o", "--output", type=Path, help="output .pci (one input) or folder")
+    p.add_argument("--max-bytes", type=int, help="exact budget for the whole file (default 600)")
+    p.add_argument("--prompt", help="use this prompt instead of a captioner")
+    p.add_argument("--captioner", default="descriptor", help="descriptor (default), efficientnet or none")
+    p.add_argument("--seed", type=int, help="seed for the decoder's detail noise")
+    p.add_argument("--seed-search", type=int, default=1, metavar="N", help="try N seeds, keep the closest decode")
+    p.add_argument("--no-texture", action="store_true", help="leave out the texture descriptor")
+    p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
+
+
+@command("encode", _encode_args)
+def _encode(args: argparse.Namespace) -> int:
+    """Encode images into .pci files."""
+    from .api import encode
+
+    status = EXIT_OK
+    for source, target in progress(_outputs(args.inputs, args.output, ".pci"), "encode"):
+        try:
+            data = encode(source, prompt=args.prompt, captioner=args.captioner, max_bytes=args.max_bytes,
+                          seed=args.seed, seed_search=args.seed_search, texture=not args.no_texture,
+                          digest=args.digest)  # fmt: skip
+        except PciError as exc:
+            print(f"{source}: {exc}", file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        with atomic_open(target) as handle:
+            handle.write(data)
+        print(f"{source} -> {target} ({len(data)} bytes)")
+    return status
+
+
+def _decode_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", type=Path, help=".pci files")
+    p.add_argument("-o", "--output", type=Path, help="output image (one input) or folder")
+    p.add_argument("--size", type=parse_size, help="output size WxH (default: the file's)")
+    p.add_argument("--generator", help="override the generator, e.g. parametric for a preview")
+    p.add_argument("--draft", action="store_true", help="base layer only (fast preview)")
+    p.add_argument("--compare", type=Path, help="also write a side-by-side picture here")
+    p.add_argument("--original", type=Path, help="original image for --compare")
+    p.add_argument("--verify", action="store_true", help="check the decode against the file's digest")
+
+
+@command("decode", _decode_args)
+def _decode(args: argparse.Namespace) -> int:
+    """Decode .pci files into images."""
+    from .api import decode, preview
+    from .container import _read_source, parse
+
+    status = EXIT_OK
+    for source, target in progress(_outputs(args.inputs, args.output, ".png"), "decode"):
+        try:
+            data = _read_source(source)
+            pci = parse(data)
+            image = preview(pci, size=args.size) if args.draft else decode(pci, size=args.size, generator=args.generator)
+            if args.verify:
+                verify_digest(pci, image)
+        except PciError as exc:
+            print(f"{source}: {exc}", file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        save_image(image, target)
+        print(f"{source} -> {target} ({image.width}x{image.height})")
+        if args.compare:
+            original = Image.open(args.original) if args.original else None
+            save_image(side_by_side(original, image, len(data)), args.compare)
+    return status
+
+
+def verify_digest(pci, image: Image.Image) -> None:
+    import hashlib
+
+    import numpy as np
+
+    if pci.digest is None:
+        raise PciError("file has no digest to verify against", field="digest")
+    actual = hashlib.sha256(np.asarray(image).tobytes()).digest()[: len(pci.digest.value)]
+    if actual != pci.digest.value:
+        raise PciError(f"decode differs from the reference digest ({actual.hex()} != {pci.digest.value.hex()})",
+                       field="digest")  # fmt: skip
+
+
+def side_by_side(original: Image.Image | None, decoded: Image.Image, size_bytes: int) -> Image.Image:
+    """Original (if any) | decoded, with the byte count and bits per pixel written under it."""
+    panels = [p.convert("RGB").resize(decoded.size) for p in ((original,) if original else ())] + [
+        decoded.convert("RGB")]  # fmt: skip
+    bpp = 8 * size_bytes / (decoded.width * decoded.height)
+    canvas = Image.new("RGB", (decoded.width * len(panels), decoded.height + 24), "white")
+    for index, panel in enumerate(panels):
+        canvas.paste(panel, (index * decoded.width, 0))
+    draw = ImageDraw.Draw(canvas)
+    if original:
+        draw.text((6, decoded.height + 6), "original", fill="black")
+    draw.text(((len(panels) - 1) * decoded.width + 6, decoded.height + 6),
+              f"pcimg: {size_bytes} bytes, {bpp:.4f} bpp", fill="black")  # fmt: skip
+    return canvas
+
+
+
+
+def _bench_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--images", type=Path, default=Path("../shared/images/kodak"), help="folder of PNG images")
+    p.add_argument("--out", type=Path, default=Path("bench-results"), help="output folder")
+    p.add_argument("--budgets", default="147,491,983", help="comma-separated byte budgets")
+    p.add_argument("--limit", type=int, help="only the first N images")
+    p.add_argument("--workers", type=int, default=2)
+
+
+@command("bench", _bench_args)
+def _bench(args: argparse.Namespace) -> int:
+    """Benchmark against JPEG/WebP/AVIF/JPEG XL at equal byte budgets (needs pcimg[bench])."""
+    from .bench.run import run
+
+    budgets = tuple(int(b) for b in args.budgets.split(","))
+    print(run(args.images, args.out, budgets, args.limit, args.workers))
+    print(f"\nwritten to {args.out}/ (results.md, results.json, rd-*.png, contact-sheet.png)")
+    return EXIT_OK

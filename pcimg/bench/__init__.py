@@ -1,0 +1,1 @@
+"""Evaluation: metrics, classical peers and the Kodak benchmark (needs the `bench` extra)."""

@@ -1,0 +1,42 @@
+"""Turn any Pillow image into the 8-bit RGB or greyscale array the encoder analyses."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from ..errors import PciError
+from ..registry import LIMITS
+
+_GREY_MODES = {"1", "L", "LA", "La", "I;16", "I;16L", "I;16B", "I;16N", "I", "F"}
+
+
+def prepare(image: Image.Image) -> tuple[np.ndarray, str]:
+    """(array, colour): EXIF orientation applied, alpha flattened on white, 16-bit reduced to 8."""
+    image = ImageOps.exif_transpose(image)
+    limit = LIMITS["max_dimension"]
+    if not (1 <= image.width <= limit and 1 <= image.height <= limit):
+        raise PciError(f"image size {image.width}x{image.height} outside 1..{limit}", field="image")
+    mode = image.mode
+    if mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+        mode = image.mode
+    if mode in ("RGBA", "RGBa", "LA", "La", "PA"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        flat.alpha_composite(rgba)
+        image = flat.convert("L" if mode in ("LA", "La") else "RGB")
+        mode = image.mode
+    if mode.startswith("I;16") or mode == "I":
+        values = np.asarray(image, dtype=np.int64)
+        scale = 257 if values.max(initial=0) > 255 else 1
+        return np.clip((values + scale // 2) // scale, 0, 255).astype(np.uint8), "grey"
+    if mode == "F":
+        raise PciError("32-bit float images are not supported: convert to 8 or 16 bit first", field="image.mode")
+    if mode in _GREY_MODES:
+        return np.asarray(image.convert("L")), "grey"
+    try:
+        rgb = image.convert("RGB")
+    except (ValueError, OSError) as exc:
+        raise PciError(f"cannot convert mode {mode!r} to RGB: {exc}", field="image.mode") from None
+    return np.asarray(rgb), "rgb"
