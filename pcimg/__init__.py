@@ -1,5 +1,6 @@
 """pcimg: the reference implementation of the .pci prompt-compressed image format."""
 
+from .api import decode, encode, encode_file, preview
 from .container import (
     DecodeDigest,
     Descriptor,
@@ -15,10 +16,14 @@ from .container import (
     save,
     write,
 )
-from .api import decode, encode, encode_file, preview
 from .errors import PciError
 
 __version__ = "0.1.0"
+
+from . import PciImagePlugin as _plugin
+
+_plugin.register()
+configure_pillow = _plugin.configure
 
 __all__ = [
     "DecodeDigest",
@@ -31,6 +36,8 @@ __all__ = [
     "RawPart",
     "Recipe",
     "SourceInfo",
+    "__version__",
+    "configure_pillow",
     "decode",
     "encode",
     "encode_file",
@@ -39,5 +46,4 @@ __all__ = [
     "read",
     "save",
     "write",
-    "__version__",
 ]

@@ -33,8 +33,9 @@ def _open_image(image: ImageSource) -> Image.Image:
 def caption(image: Image.Image, captioner: str) -> tuple[str | None, ModelRef | None]:
     """(prompt, manifest entry) from one of the embedded captioners."""
     if captioner not in EMBEDDED_CAPTIONERS:
-        raise PciError(f"unknown captioner {captioner!r}; embedded ones: {', '.join(EMBEDDED_CAPTIONERS)}",
-                       field="captioner")  # fmt: skip
+        raise PciError(
+            f"unknown captioner {captioner!r}; embedded ones: {', '.join(EMBEDDED_CAPTIONERS)}", field="captioner"
+        )
     model = EMBEDDED_CAPTIONERS[captioner]
     if model is None:
         return None, None
@@ -63,7 +64,8 @@ def encode_file(
     from .codec.encoder import DEFAULT_MAX_BYTES, encode_image
 
     img = _open_image(image)
-    if prompt is not None:
+    user_prompt = prompt is not None
+    if user_prompt:
         ref = ModelRef("captioner", "pcimg/user-prompt")
     else:
         prompt, ref = caption(img, captioner)
@@ -76,6 +78,7 @@ def encode_file(
         seed_search=seed_search,
         use_texture=texture,
         digest=digest,
+        trim_prompt=not user_prompt,
     )
 
 
@@ -87,16 +90,21 @@ def encode(image: ImageSource, **options) -> bytes:
     return write(encode_file(image, **options))
 
 
-def decode(data: bytes | PciFile | str | os.PathLike[str] | BinaryIO, *, size: tuple[int, int] | None = None,
-           generator: str | None = None) -> Image.Image:  # fmt: skip
+def decode(
+    data: bytes | PciFile | str | os.PathLike[str] | BinaryIO,
+    *,
+    size: tuple[int, int] | None = None,
+    generator: str | None = None,
+) -> Image.Image:
     """.pci -> image, by the generator the file names (or ``generator`` to override)."""
     pci = data if isinstance(data, PciFile) else read(data)
     ref = pci.generator if generator is None else ModelRef("generator", _generator_id(generator))
     return generators.resolve(ref)(pci, size)
 
 
-def preview(data: bytes | PciFile | str | os.PathLike[str] | BinaryIO, *, size: tuple[int, int] | None = None
-            ) -> Image.Image:  # fmt: skip
+def preview(
+    data: bytes | PciFile | str | os.PathLike[str] | BinaryIO, *, size: tuple[int, int] | None = None
+) -> Image.Image:
     """The cheap base layer (descriptors only, no detail, no model): for drafts and thumbnails."""
     from .codec.parametric import render
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterable, Iterator, TypeVar
+from typing import TypeVar
 
 from PIL import Image, ImageDraw
 
@@ -74,9 +75,16 @@ def _encode(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for source, target in progress(_outputs(args.inputs, args.output, ".pci"), "encode"):
         try:
-            data = encode(source, prompt=args.prompt, captioner=args.captioner, max_bytes=args.max_bytes,
-                          seed=args.seed, seed_search=args.seed_search, texture=not args.no_texture,
-                          digest=args.digest)  # fmt: skip
+            data = encode(
+                source,
+                prompt=args.prompt,
+                captioner=args.captioner,
+                max_bytes=args.max_bytes,
+                seed=args.seed,
+                seed_search=args.seed_search,
+                texture=not args.no_texture,
+                digest=args.digest,
+            )
         except PciError as exc:
             print(f"{source}: {exc}", file=sys.stderr)
             status = EXIT_INVALID
@@ -109,7 +117,9 @@ def _decode(args: argparse.Namespace) -> int:
         try:
             data = _read_source(source)
             pci = parse(data)
-            image = preview(pci, size=args.size) if args.draft else decode(pci, size=args.size, generator=args.generator)
+            image = (
+                preview(pci, size=args.size) if args.draft else decode(pci, size=args.size, generator=args.generator)
+            )
             if args.verify:
                 verify_digest(pci, image)
         except PciError as exc:
@@ -133,14 +143,16 @@ def verify_digest(pci, image: Image.Image) -> None:
         raise PciError("file has no digest to verify against", field="digest")
     actual = hashlib.sha256(np.asarray(image).tobytes()).digest()[: len(pci.digest.value)]
     if actual != pci.digest.value:
-        raise PciError(f"decode differs from the reference digest ({actual.hex()} != {pci.digest.value.hex()})",
-                       field="digest")  # fmt: skip
+        raise PciError(
+            f"decode differs from the reference digest ({actual.hex()} != {pci.digest.value.hex()})", field="digest"
+        )
 
 
 def side_by_side(original: Image.Image | None, decoded: Image.Image, size_bytes: int) -> Image.Image:
     """Original (if any) | decoded, with the byte count and bits per pixel written under it."""
     panels = [p.convert("RGB").resize(decoded.size) for p in ((original,) if original else ())] + [
-        decoded.convert("RGB")]  # fmt: skip
+        decoded.convert("RGB")
+    ]
     bpp = 8 * size_bytes / (decoded.width * decoded.height)
     canvas = Image.new("RGB", (decoded.width * len(panels), decoded.height + 24), "white")
     for index, panel in enumerate(panels):
@@ -148,11 +160,12 @@ def side_by_side(original: Image.Image | None, decoded: Image.Image, size_bytes:
     draw = ImageDraw.Draw(canvas)
     if original:
         draw.text((6, decoded.height + 6), "original", fill="black")
-    draw.text(((len(panels) - 1) * decoded.width + 6, decoded.height + 6),
-              f"pcimg: {size_bytes} bytes, {bpp:.4f} bpp", fill="black")  # fmt: skip
+    draw.text(
+        ((len(panels) - 1) * decoded.width + 6, decoded.height + 6),
+        f"pcimg: {size_bytes} bytes, {bpp:.4f} bpp",
+        fill="black",
+    )
     return canvas
-
-
 
 
 def _bench_args(p: argparse.ArgumentParser) -> None:

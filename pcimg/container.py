@@ -11,8 +11,9 @@ import io
 import os
 import struct
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO, Mapping, Union
+from typing import BinaryIO, Union
 
 from construct import ConstructError
 
@@ -21,6 +22,7 @@ from .atomic import write_bytes_atomic
 from .errors import PciError
 from .registry import (
     COLOURS,
+    DIGEST_ALGORITHMS,
     LIMITS,
     MAJOR,
     MINOR,
@@ -30,7 +32,6 @@ from .registry import (
     ROLES,
     SCHEDULERS,
     SIGNATURE,
-    DIGEST_ALGORITHMS,
     is_ancillary,
 )
 from .schema import (
@@ -106,12 +107,12 @@ class Prompt:
     payload: bytes
 
     @classmethod
-    def from_text(cls, text: str, codec: str = "brotli") -> "Prompt":
+    def from_text(cls, text: str, codec: str = "brotli") -> Prompt:
         code = _registered(PROMPT_CODECS, codec, "prompt.codec")
         return cls(codec, text, prompt_codecs.encode_prompt(text, code))
 
     @classmethod
-    def smallest(cls, text: str) -> "Prompt":
+    def smallest(cls, text: str) -> Prompt:
         """The prompt coded with every available codec, keeping the smallest payload."""
         best = None
         for code in prompt_codecs.available():
@@ -192,7 +193,7 @@ class PciFile:
     def descriptor(self, kind: int) -> Descriptor | None:
         return next((d for d in self.descriptors if d.kind == kind), None)
 
-    def replace(self, **changes) -> "PciFile":
+    def replace(self, **changes) -> PciFile:
         return replace(self, **changes)
 
 
@@ -232,8 +233,17 @@ def parse(data: bytes) -> PciFile:
         return _parse(data)
     except PciError:
         raise
-    except (ConstructError, UnicodeError, struct.error, OverflowError, RecursionError, IndexError,
-            ValueError, TypeError, KeyError) as exc:  # fmt: skip
+    except (
+        ConstructError,
+        UnicodeError,
+        struct.error,
+        OverflowError,
+        RecursionError,
+        IndexError,
+        ValueError,
+        TypeError,
+        KeyError,
+    ) as exc:
         # Defence in depth: the schema raises FieldError; anything else is still our error type.
         raise PciError(f"malformed file: {exc}") from None
 
@@ -249,8 +259,11 @@ def check_prefix(data: bytes) -> tuple[int, int]:
         raise PciError("truncated version", field="version", offset=len(data))
     major, minor = data[len(SIGNATURE)], data[len(SIGNATURE) + 1]
     if major != MAJOR:
-        raise PciError(f"unsupported major version {major} (this reader knows {MAJOR})",
-                       field="version.major", offset=len(SIGNATURE))  # fmt: skip
+        raise PciError(
+            f"unsupported major version {major} (this reader knows {MAJOR})",
+            field="version.major",
+            offset=len(SIGNATURE),
+        )
     return major, minor
 
 
@@ -262,8 +275,7 @@ def _parse(data: bytes) -> PciFile:
     stored_crc = int.from_bytes(data[end:], "big")
     actual_crc = zlib.crc32(data[:end])
     if stored_crc != actual_crc:
-        raise PciError(f"CRC-32 mismatch: stored {stored_crc:08x}, computed {actual_crc:08x}",
-                       field="crc", offset=end)  # fmt: skip
+        raise PciError(f"CRC-32 mismatch: stored {stored_crc:08x}, computed {actual_crc:08x}", field="crc", offset=end)
 
     header, pos = _parse_payload("header", HEADER, data, PREFIX_BYTES, end, allow_rest=True)
     fields: dict = {
@@ -286,15 +298,15 @@ def _parse(data: bytes) -> PciFile:
             raise PciError(f"more than {LIMITS['max_parts']} parts", field="parts", offset=part_start)
         if part_type <= previous:
             what = "repeated" if part_type == previous else "out of order"
-            raise PciError(f"part type 0x{part_type:02x} {what} (types must ascend)", field="part.type",
-                           offset=part_start)  # fmt: skip
+            raise PciError(
+                f"part type 0x{part_type:02x} {what} (types must ascend)", field="part.type", offset=part_start
+            )
         previous = part_type
         payload_end = pos + length
         entry = PARTS.by_code(part_type)
         if entry is None:
             if not is_ancillary(part_type):
-                raise PciError(f"unknown critical part type 0x{part_type:02x}", field="part.type",
-                               offset=part_start)  # fmt: skip
+                raise PciError(f"unknown critical part type 0x{part_type:02x}", field="part.type", offset=part_start)
             extra.append(RawPart(part_type, bytes(data[pos:payload_end])))
             sizes[f"0x{part_type:02x}"] = payload_end - part_start
         else:
@@ -322,8 +334,9 @@ def _read_length(data: bytes, pos: int, end: int) -> tuple[int, int]:
             if byte == 0 and index > 0:
                 raise PciError("non-canonical part length", field="part.length", offset=start)
             if value > end - pos:
-                raise PciError(f"part length {value} exceeds the {end - pos} bytes left", field="part.length",
-                               offset=start)  # fmt: skip
+                raise PciError(
+                    f"part length {value} exceeds the {end - pos} bytes left", field="part.length", offset=start
+                )
             return value, pos
     raise PciError("part length varint too long", field="part.length", offset=start)
 
@@ -369,8 +382,14 @@ def _models(value, offset: int) -> tuple[ModelRef, ...]:
 
 
 def _recipe(value, offset: int) -> Recipe:
-    return Recipe(value.steps, value.strength_permille, value.guidance_tenths,
-                  SCHEDULERS.by_code(value.scheduler).name, value.work_width, value.work_height)  # fmt: skip
+    return Recipe(
+        value.steps,
+        value.strength_permille,
+        value.guidance_tenths,
+        SCHEDULERS.by_code(value.scheduler).name,
+        value.work_width,
+        value.work_height,
+    )
 
 
 def _descriptors(value, offset: int) -> tuple[Descriptor, ...]:
@@ -380,8 +399,11 @@ def _descriptors(value, offset: int) -> tuple[Descriptor, ...]:
         raise PciError("descriptor kinds must ascend without repeats", field="descriptors.kind", offset=offset)
     total = sum(len(d.payload) for d in entries)
     if total > LIMITS["max_descriptor_bytes"]:
-        raise PciError(f"descriptor payloads total {total} bytes, limit {LIMITS['max_descriptor_bytes']}",
-                       field="descriptors.payload", offset=offset)  # fmt: skip
+        raise PciError(
+            f"descriptor payloads total {total} bytes, limit {LIMITS['max_descriptor_bytes']}",
+            field="descriptors.payload",
+            offset=offset,
+        )
     return entries
 
 
@@ -418,12 +440,21 @@ def write(pci: PciFile) -> bytes:
         raise PciError(f"minor version {pci.minor_version} outside 0..255", field="version.minor")
     out = bytearray(SIGNATURE)
     out += bytes((MAJOR, pci.minor_version))
-    out += _build("header", HEADER, {
-        "width": pci.width, "height": pci.height,
-        "colour": _registered(COLOURS, pci.colour, "header.colour"), "seed": pci.seed,
-    })  # fmt: skip
-    parts = [(PARTS.code(name), _build(name, PART_SCHEMAS[name], _UNCONVERT[name](getattr(pci, name))))
-             for name in _PART_FIELDS if getattr(pci, name)]  # fmt: skip
+    out += _build(
+        "header",
+        HEADER,
+        {
+            "width": pci.width,
+            "height": pci.height,
+            "colour": _registered(COLOURS, pci.colour, "header.colour"),
+            "seed": pci.seed,
+        },
+    )
+    parts = [
+        (PARTS.code(name), _build(name, PART_SCHEMAS[name], _UNCONVERT[name](getattr(pci, name))))
+        for name in _PART_FIELDS
+        if getattr(pci, name)
+    ]
     parts += [(p.type, p.payload) for p in pci.extra_parts]
     parts.sort(key=lambda p: p[0])
     for part_type, payload in parts:
@@ -472,8 +503,13 @@ def _unmodels(models: tuple[ModelRef, ...]) -> dict:
         if code is not None:
             entries.append({"role": role, "form": MODEL_FORM_CODE, "ref": {"code": code}})
         elif ref.digest:
-            entries.append({"role": role, "form": MODEL_FORM_ID_DIGEST,
-                            "ref": {"id": ref.id, "revision": ref.revision, "digest": ref.digest}})  # fmt: skip
+            entries.append(
+                {
+                    "role": role,
+                    "form": MODEL_FORM_ID_DIGEST,
+                    "ref": {"id": ref.id, "revision": ref.revision, "digest": ref.digest},
+                }
+            )
         else:
             entries.append({"role": role, "form": MODEL_FORM_ID, "ref": {"id": ref.id, "revision": ref.revision}})
     return {"entries": entries}
@@ -491,8 +527,10 @@ _UNCONVERT = {
     "descriptors": lambda ds: {"entries": [d.__dict__ for d in ds]},
     "prompt": _unprompt,
     "encoder": lambda e: e.__dict__,
-    "digest": lambda d: {"algorithm": _registered(DIGEST_ALGORITHMS, d.algorithm, "digest.algorithm"),
-                         "value": d.value},  # fmt: skip
+    "digest": lambda d: {
+        "algorithm": _registered(DIGEST_ALGORITHMS, d.algorithm, "digest.algorithm"),
+        "value": d.value,
+    },
     "metadata": lambda m: {"entries": [{"key": k, "value": v} for k, v in m]},
     "source": lambda s: s.__dict__,
 }

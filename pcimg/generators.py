@@ -6,7 +6,8 @@ A .pci may only *name* a generator. Names resolve to code that is already instal
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from PIL import Image
 

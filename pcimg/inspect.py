@@ -32,8 +32,7 @@ def describe(pci: PciFile, *, file_size: int | None = None) -> dict[str, Any]:
         "generator": pci.generator.id,
         "recipe": _plain(pci.recipe),
         "descriptors": [
-            {"kind": d.kind, "version": d.version, "quant": d.quant, "bytes": len(d.payload)}
-            for d in pci.descriptors
+            {"kind": d.kind, "version": d.version, "quant": d.quant, "bytes": len(d.payload)} for d in pci.descriptors
         ],
         "prompt": None
         if pci.prompt is None

@@ -6,7 +6,7 @@ decoder here stops at the declared length, which is itself capped by the spec's 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import brotli
 import zstandard

@@ -7,10 +7,10 @@ from one file (spec/SPEC.md's tables are rendered from it; a test checks they ma
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
 
 @dataclass(frozen=True)

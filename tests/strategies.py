@@ -13,10 +13,18 @@ hub_ids = st.builds(lambda a, b: f"{a}/{b}", name_part, name_part).filter(lambda
 revisions = st.text(ID_CHARS + ".", max_size=40)
 
 model_refs = st.one_of(
-    st.builds(ModelRef, st.sampled_from(["captioner", "generator", "controlnet"]),
-              st.sampled_from([e.name for e in MODELS.entries])),  # fmt: skip
-    st.builds(ModelRef, st.sampled_from(["captioner", "generator", "controlnet"]), hub_ids, revisions,
-              st.one_of(st.just(b""), st.binary(min_size=32, max_size=32))),  # fmt: skip
+    st.builds(
+        ModelRef,
+        st.sampled_from(["captioner", "generator", "controlnet"]),
+        st.sampled_from([e.name for e in MODELS.entries]),
+    ),
+    st.builds(
+        ModelRef,
+        st.sampled_from(["captioner", "generator", "controlnet"]),
+        hub_ids,
+        revisions,
+        st.one_of(st.just(b""), st.binary(min_size=32, max_size=32)),
+    ),
 )
 manifests = st.lists(model_refs, max_size=3, unique_by=lambda m: m.role).map(tuple)
 recipes = st.builds(
@@ -36,8 +44,9 @@ descriptors = st.lists(
 prompt_texts = st.text(max_size=300).filter(lambda t: len(t.encode("utf-8")) <= LIMITS["max_prompt_bytes"])
 prompts = st.builds(Prompt.from_text, prompt_texts, st.sampled_from([e.name for e in PROMPT_CODECS.entries]))
 unknown_ancillary = st.integers(0x80, 0xFF).filter(lambda t: PARTS.by_code(t) is None)
-extra_parts = st.lists(st.builds(RawPart, unknown_ancillary, st.binary(max_size=40)), max_size=3,
-                       unique_by=lambda p: p.type).map(tuple)  # fmt: skip
+extra_parts = st.lists(
+    st.builds(RawPart, unknown_ancillary, st.binary(max_size=40)), max_size=3, unique_by=lambda p: p.type
+).map(tuple)
 metadata = st.lists(
     st.tuples(st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,15}", fullmatch=True), st.text(max_size=60)),
     max_size=4,
@@ -60,10 +69,16 @@ def pci_files(draw) -> PciFile:
         recipe=draw(st.one_of(st.none(), recipes)),
         descriptors=descs,
         prompt=prompt,
-        encoder=draw(st.one_of(st.none(), st.builds(EncoderInfo, st.text(min_size=1, max_size=20), st.text(max_size=10)))),
-        digest=draw(st.one_of(st.none(), st.builds(DecodeDigest, st.just("sha256-rgb8"), st.binary(min_size=4, max_size=32)))),
+        encoder=draw(
+            st.one_of(st.none(), st.builds(EncoderInfo, st.text(min_size=1, max_size=20), st.text(max_size=10)))
+        ),
+        digest=draw(
+            st.one_of(st.none(), st.builds(DecodeDigest, st.just("sha256-rgb8"), st.binary(min_size=4, max_size=32)))
+        ),
         metadata=draw(metadata),
-        source=draw(st.one_of(st.none(), st.builds(SourceInfo, st.sampled_from(["PNG", "JPEG", "WEBP"]), st.integers(0, 2**40)))),
+        source=draw(
+            st.one_of(st.none(), st.builds(SourceInfo, st.sampled_from(["PNG", "JPEG", "WEBP"]), st.integers(0, 2**40)))
+        ),
         extra_parts=draw(extra_parts),
         minor_version=draw(st.integers(0, 255)),
     )

@@ -7,8 +7,8 @@ that fits the budget, decoded and enlarged back (bicubic) to the original size.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from PIL import Image, features

@@ -56,8 +56,9 @@ def bench_pcimg(path: Path, budget: int, with_prompt: bool) -> tuple[Measured, n
     decoded, dec_s, dec_peak = _timed(decode, data)
     out = np.asarray(decoded)
     method = "pcimg (prompt)" if with_prompt else "pcimg (descriptors)"
-    m = Measured(path.name, budget, method, len(data), all_metrics(np.asarray(image), out), enc_s, dec_s,
-                 max(enc_peak, dec_peak))  # fmt: skip
+    m = Measured(
+        path.name, budget, method, len(data), all_metrics(np.asarray(image), out), enc_s, dec_s, max(enc_peak, dec_peak)
+    )
     return m, out
 
 
@@ -74,7 +75,9 @@ def bench_peers(path: Path, budget: int) -> list[Measured]:
         scored = [(r, all_metrics(reference, r.decoded)) for r in trials[:TOP_SCALES]]
         best = {k: max(v[k] for _, v in scored) for k in METRICS}
         r0 = scored[0][0]
-        results.append(Measured(path.name, budget, codec, r0.size, best, detail=f"scale 1/{1 / r0.scale:.3g} q{r0.quality}"))
+        results.append(
+            Measured(path.name, budget, codec, r0.size, best, detail=f"scale 1/{1 / r0.scale:.3g} q{r0.quality}")
+        )
     return results
 
 
@@ -97,25 +100,42 @@ def summarise(rows: list[Measured], budgets: tuple[int, ...]) -> str:
     for budget in budgets:
         at = [r for r in rows if r.budget == budget]
         images = sorted({r.image for r in at})
-        lines += [f"\n### {budget} bytes ({8 * budget / (768 * 512):.4f} bpp at 768x512), {len(images)} images\n",
-                  "| method | mean bytes | PSNR dB | MS-SSIM | HaarPSI | encode ms | decode ms | peak MiB | images |",
-                  "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        lines += [
+            f"\n### {budget} bytes ({8 * budget / (768 * 512):.4f} bpp at 768x512), {len(images)} images\n",
+            "| method | mean bytes | PSNR dB | MS-SSIM | HaarPSI | encode ms | decode ms | peak MiB | images |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         methods = sorted({r.method for r in at}, key=lambda m: (not m.startswith("pcimg"), m))
         for method in methods:
             mine = [r for r in at if r.method == method]
             mean = {k: np.mean([r.metrics[k] for r in mine]) for k in METRICS}
-            timing = (f"{1e3 * np.mean([r.encode_s for r in mine]):.0f} | {1e3 * np.mean([r.decode_s for r in mine]):.0f}"
-                      f" | {np.max([r.peak_mib for r in mine]):.0f}") if method.startswith("pcimg") else "- | - | -"  # fmt: skip
-            lines.append(f"| {method} | {np.mean([r.size for r in mine]):.0f} | {mean['psnr']:.2f} | "
-                         f"{mean['ms_ssim']:.4f} | {mean['haarpsi']:.4f} | {timing} | {len(mine)} |")  # fmt: skip
+            timing = (
+                (
+                    f"{1e3 * np.mean([r.encode_s for r in mine]):.0f} | {1e3 * np.mean([r.decode_s for r in mine]):.0f}"
+                    f" | {np.max([r.peak_mib for r in mine]):.0f}"
+                )
+                if method.startswith("pcimg")
+                else "- | - | -"
+            )
+            lines.append(
+                f"| {method} | {np.mean([r.size for r in mine]):.0f} | {mean['psnr']:.2f} | "
+                f"{mean['ms_ssim']:.4f} | {mean['haarpsi']:.4f} | {timing} | {len(mine)} |"
+            )
         # best classical peer per image and metric (codec may differ per image)
         best = {}
         for k in METRICS:
-            per_image = [max((r.metrics[k] for r in at if r.image == i and not r.method.startswith("pcimg")),
-                             default=float("nan")) for i in images]  # fmt: skip
+            per_image = [
+                max(
+                    (r.metrics[k] for r in at if r.image == i and not r.method.startswith("pcimg")),
+                    default=float("nan"),
+                )
+                for i in images
+            ]
             best[k] = np.nanmean(per_image)
-        lines.append(f"| best classical (per image, per metric) | - | {best['psnr']:.2f} | {best['ms_ssim']:.4f} | "
-                     f"{best['haarpsi']:.4f} | - | - | - | {len(images)} |")  # fmt: skip
+        lines.append(
+            f"| best classical (per image, per metric) | - | {best['psnr']:.2f} | {best['ms_ssim']:.4f} | "
+            f"{best['haarpsi']:.4f} | - | - | - | {len(images)} |"
+        )
     return "\n".join(lines)
 
 
@@ -148,7 +168,7 @@ def plots(rows: list[Measured], out: Path) -> None:
 def contact_sheet(paths: list[Path], decodes: list[dict[int, np.ndarray]], out: Path, columns: int = 4) -> None:
     """Original then each budget's decode, one row per image (first ``columns``... images), thumbnails."""
     thumbs = []
-    for path, dec in list(zip(paths, decodes))[:6]:
+    for path, dec in list(zip(paths, decodes, strict=True))[:6]:
         row = [Image.open(path).convert("RGB")] + [Image.fromarray(dec[b]) for b in sorted(dec)]
         thumbs.append([im.resize((192, round(192 * im.height / im.width))) for im in row])
     if not thumbs:

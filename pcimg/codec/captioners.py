@@ -10,8 +10,17 @@ import colorsys
 
 import numpy as np
 
-_HUES = ((15, "red"), (40, "orange"), (65, "yellow"), (160, "green"), (195, "teal"), (255, "blue"),
-         (290, "purple"), (335, "pink"), (360, "red"))  # fmt: skip
+_HUES = (
+    (15, "red"),
+    (40, "orange"),
+    (65, "yellow"),
+    (160, "green"),
+    (195, "teal"),
+    (255, "blue"),
+    (290, "purple"),
+    (335, "pink"),
+    (360, "red"),
+)
 
 
 def colour_name(rgb: np.ndarray) -> str:

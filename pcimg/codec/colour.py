@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-_FORWARD = np.array(
-    [[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]], dtype=np.float64
-)
+_FORWARD = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]], dtype=np.float64)
 # Q16 inverse weights: R = Y + 1.402 Cr; G = Y - 0.344136 Cb - 0.714136 Cr; B = Y + 1.772 Cb
 CR_R, CB_G, CR_G, CB_B = 91881, 22554, 46802, 116130
 

@@ -18,10 +18,13 @@ import numpy as np
 
 Q = 14  # basis scale: 1.0 == 1 << 14
 QUARTER = 1024
-COS_TABLE = np.array([round((1 << Q) * math.sqrt(2.0) * math.cos(math.pi * j / (2 * QUARTER)))
-                      for j in range(QUARTER + 1)], dtype=np.int64)  # fmt: skip
-_FULL = np.concatenate([COS_TABLE[:QUARTER], -COS_TABLE[QUARTER:0:-1], -COS_TABLE[:QUARTER],
-                        COS_TABLE[QUARTER:0:-1]])  # fmt: skip  # 4096 entries, one period
+COS_TABLE = np.array(
+    [round((1 << Q) * math.sqrt(2.0) * math.cos(math.pi * j / (2 * QUARTER))) for j in range(QUARTER + 1)],
+    dtype=np.int64,
+)
+_FULL = np.concatenate(
+    [COS_TABLE[:QUARTER], -COS_TABLE[QUARTER:0:-1], -COS_TABLE[:QUARTER], COS_TABLE[QUARTER:0:-1]]
+)  # 4096 entries, one period
 
 
 @lru_cache(maxsize=64)

@@ -132,8 +132,9 @@ def decode_payload(payload: bytes, colour: str) -> tuple[Layout, list[np.ndarray
         raise PciError(f"dct-colour luma grid {layout.kx}x{layout.ky} outside 1..{MAX_K}", field="descriptors.payload")
     wants_chroma = colour == "rgb"
     if wants_chroma != (layout.cx > 0 and layout.cy > 0) or layout.cx > MAX_K or layout.cy > MAX_K:
-        raise PciError(f"dct-colour chroma grid {layout.cx}x{layout.cy} invalid for colour {colour!r}",
-                       field="descriptors.payload")  # fmt: skip
+        raise PciError(
+            f"dct-colour chroma grid {layout.cx}x{layout.cy} invalid for colour {colour!r}", field="descriptors.payload"
+        )
     dec = rc.Decoder(payload[4:])
     ctx = _Contexts()
     planes = []

@@ -52,8 +52,11 @@ def analyse(array: np.ndarray, colour_name: str) -> Analysis:
     height, width = planes[0].shape
     scale = min(1.0, ANALYSIS_LONG_SIDE / max(width, height))
     small_size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    kx_max, ky_max = (MAX_GRID, max(1, round(MAX_GRID * height / width))) if width >= height else (
-        max(1, round(MAX_GRID * width / height)), MAX_GRID)  # fmt: skip
+    kx_max, ky_max = (
+        (MAX_GRID, max(1, round(MAX_GRID * height / width)))
+        if width >= height
+        else (max(1, round(MAX_GRID * width / height)), MAX_GRID)
+    )
     coeffs, energy = [], []
     for plane in planes:
         small = plane
@@ -98,9 +101,12 @@ def texture_descriptor(analysis: Analysis, base: PciFile, long_regions: int) -> 
         rx, ry = max(1, round(long_regions * analysis.width / analysis.height)), long_regions
     ys = np.linspace(0, y.shape[0], ry + 1).astype(int)
     xs = np.linspace(0, y.shape[1], rx + 1).astype(int)
-    rms = np.array([[np.sqrt(detail[ys[j]:ys[j + 1], xs[i]:xs[i + 1]].mean()) for i in range(rx)]
-                    for j in range(ry)])  # fmt: skip
-    return Descriptor(texture.KIND, texture.VERSION, 0, texture.encode_payload(texture.levels_from_rms(rms), TEXTURE_GAIN))
+    rms = np.array(
+        [[np.sqrt(detail[ys[j] : ys[j + 1], xs[i] : xs[i + 1]].mean()) for i in range(rx)] for j in range(ry)]
+    )
+    return Descriptor(
+        texture.KIND, texture.VERSION, 0, texture.encode_payload(texture.levels_from_rms(rms), TEXTURE_GAIN)
+    )
 
 
 def fit(analysis: Analysis, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]) -> PciFile | None:
@@ -134,6 +140,11 @@ def fit(analysis: Analysis, template: PciFile, max_bytes: int, extra: tuple[Desc
             lo = mid + 1
     trial = trials[hi] if hi in trials else dct_trial(analysis, GRID_LONG_SIDE, hi)
     return template.replace(descriptors=tuple(sorted((trial.descriptor, *extra), key=lambda d: d.kind)))
+
+
+def _fit_any(analysis: Analysis, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]) -> PciFile | None:
+    """With the texture descriptor if it fits, else without."""
+    return fit(analysis, template, max_bytes, extra) or (fit(analysis, template, max_bytes, ()) if extra else None)
 
 
 def _size(template: PciFile, trial: Trial, extra: tuple[Descriptor, ...]) -> int:
@@ -171,8 +182,13 @@ def encode_image(
     seed_search: int = 1,
     use_texture: bool = True,
     digest: bool = False,
+    trim_prompt: bool = False,
 ) -> PciFile:
-    """Encode to a PciFile that fits ``max_bytes`` when written (see ``pcimg.encode``)."""
+    """Encode to a PciFile that fits ``max_bytes`` when written (see ``pcimg.encode``).
+
+    ``trim_prompt`` lets a machine-written prompt lose trailing words (down to none) when
+    the budget cannot hold it; a person's prompt is never changed.
+    """
     array, colour_name = prepare(image)
     analysis = analyse(array, colour_name)
     template = PciFile(
@@ -187,12 +203,23 @@ def encode_image(
     extra: tuple[Descriptor, ...] = ()
     if use_texture and max_bytes >= MIN_TEXTURE_BUDGET:
         extra = (texture_descriptor(analysis, template, 4 if max_bytes < 700 else 6),)
-    pci = fit(analysis, template, max_bytes, extra) or (fit(analysis, template, max_bytes, ()) if extra else None)
+    pci = _fit_any(analysis, template, max_bytes, extra)
+    words = prompt.split() if (prompt and trim_prompt) else []
+    while pci is None and words:
+        words.pop()
+        shorter = " ".join(words)
+        template = template.replace(
+            prompt=Prompt.smallest(shorter) if shorter else None, models=template.models if shorter else ()
+        )
+        pci = _fit_any(analysis, template, max_bytes, extra)
     if pci is None:
         minimum = _size(template, dct_trial(analysis, GRID_LONG_SIDE, dct_descriptor.MAX_QUANT), ())
         prompt_bytes = template.prompt.stored_size if template.prompt else 0
-        raise PciError(f"budget of {max_bytes} bytes is too small: the smallest file is {minimum} bytes "
-                       f"({prompt_bytes} of them prompt)", field="max_bytes")  # fmt: skip
+        raise PciError(
+            f"budget of {max_bytes} bytes is too small: the smallest file is {minimum} bytes "
+            f"({prompt_bytes} of them prompt)",
+            field="max_bytes",
+        )
     if seed_search > 1:
         pci = pci.replace(seed=search_seed(pci, analysis, seed_search))
         if len(write(pci)) > max_bytes:  # a larger seed varint may not fit

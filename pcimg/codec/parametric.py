@@ -32,8 +32,10 @@ def check_descriptors(pci: PciFile) -> None:
         if d.kind not in KNOWN:
             raise PciError(f"descriptor kind {d.kind} is unknown to {NAME}", field="descriptors.kind")
         if d.version != KNOWN[d.kind]:
-            raise PciError(f"descriptor kind {d.kind} version {d.version} is unsupported (knows {KNOWN[d.kind]})",
-                           field="descriptors.version")  # fmt: skip
+            raise PciError(
+                f"descriptor kind {d.kind} version {d.version} is unsupported (knows {KNOWN[d.kind]})",
+                field="descriptors.version",
+            )
 
 
 def base_planes(pci: PciFile, width: int, height: int) -> list[np.ndarray]:

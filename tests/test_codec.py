@@ -1,0 +1,186 @@
+"""The embedded codec: exact budgets, deterministic decoding, inputs of every kind."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import pcimg
+from pcimg import Descriptor, PciError, PciFile, Prompt
+from pcimg.bench.metrics import psnr
+
+
+def pixels_hash(image: Image.Image) -> str:
+    return hashlib.sha256(np.asarray(image).tobytes()).hexdigest()
+
+
+@pytest.mark.parametrize("budget", [60, 147, 491, 983, 2000])
+def test_whole_file_fits_the_budget_exactly(photo, budget):
+    data = pcimg.encode(photo, max_bytes=budget)
+    assert len(data) <= budget
+    assert len(data) >= 0.85 * budget or budget > 1500  # the budget is used, not wasted
+
+
+def test_machine_prompt_is_trimmed_to_fit_but_never_a_persons(photo):
+    tight = pcimg.read(pcimg.encode(photo, max_bytes=45))
+    roomy = pcimg.read(pcimg.encode(photo, max_bytes=400))
+    assert roomy.prompt is not None
+    assert tight.prompt is None or len(tight.prompt.text) < len(roomy.prompt.text)
+
+
+def test_prompt_counts_against_the_budget(photo):
+    long_prompt = "two macaws, one red and one blue and yellow, perched side by side against green leaves"
+    with_prompt = pcimg.read(pcimg.encode(photo, prompt=long_prompt, max_bytes=200))
+    without = pcimg.read(pcimg.encode(photo, captioner="none", max_bytes=200))
+    assert with_prompt.prompt.text == long_prompt
+    assert len(with_prompt.descriptor(1).payload) < len(without.descriptor(1).payload)
+
+
+def test_budget_too_small_is_a_clear_error(photo):
+    with pytest.raises(PciError, match="too small") as err:
+        pcimg.encode(photo, prompt=" ".join(f"w{i}q{i * 7 % 13}" for i in range(25)), max_bytes=80)
+    assert err.value.field == "max_bytes"
+
+
+def test_quality_improves_with_budget(photo):
+    ref = np.asarray(photo)
+    scores = [
+        psnr(ref, np.asarray(pcimg.decode(pcimg.encode(photo, captioner="none", max_bytes=b)))) for b in (147, 491, 983)
+    ]
+    assert scores[0] > 18.0
+    assert scores[0] < scores[1] < scores[2]
+
+
+def test_decode_is_deterministic_across_runs_and_processes(photo, tmp_path):
+    data = pcimg.encode(photo, max_bytes=491, seed=7)
+    path = tmp_path / "x.pci"
+    path.write_bytes(data)
+    first, second = pixels_hash(pcimg.decode(data)), pixels_hash(pcimg.decode(data))
+    code = (
+        "import hashlib, sys, numpy, pcimg;"
+        "print(hashlib.sha256(numpy.asarray(pcimg.decode(sys.argv[1])).tobytes()).hexdigest())"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert first == second == other
+
+
+def test_decodes_at_any_size(photo):
+    pci = pcimg.read(pcimg.encode(photo, max_bytes=491))
+    full = pcimg.decode(pci)
+    half = pcimg.decode(pci, size=(384, 256))
+    odd = pcimg.decode(pci, size=(101, 33))
+    assert half.size == (384, 256) and odd.size == (101, 33)
+    base_full = pcimg.preview(pci).resize((384, 256), Image.BOX)
+    assert psnr(np.asarray(base_full), np.asarray(pcimg.preview(pci, size=(384, 256)))) > 35
+    assert full.size == (768, 512)
+
+
+def test_seed_changes_detail_and_search_keeps_the_closest(photo):
+    a = pcimg.read(pcimg.encode(photo, max_bytes=600, seed=1))
+    b = a.replace(seed=2)
+    assert pixels_hash(pcimg.decode(a)) != pixels_hash(pcimg.decode(b))
+    assert pixels_hash(pcimg.preview(a)) == pixels_hash(pcimg.preview(b))  # the base layer has no noise
+    searched = pcimg.read(pcimg.encode(photo, max_bytes=600, seed=10, seed_search=4))
+    assert 10 <= searched.seed < 14
+
+
+def test_texture_can_be_left_out(photo):
+    pci = pcimg.read(pcimg.encode(photo, max_bytes=600, texture=False))
+    assert [d.kind for d in pci.descriptors] == [1]
+
+
+@pytest.mark.parametrize(
+    "make, colour",
+    [
+        (lambda im: im.convert("L"), "grey"),
+        (lambda im: im.convert("RGBA"), "rgb"),
+        (lambda im: im.convert("LA"), "grey"),
+        (lambda im: im.convert("P"), "rgb"),
+        (lambda im: im.convert("1"), "grey"),
+        (lambda im: im.convert("CMYK"), "rgb"),
+        (lambda im: im.convert("I;16"), "grey"),
+        (lambda im: Image.fromarray(np.asarray(im.convert("L"), dtype=np.uint16) * 257), "grey"),
+    ],
+)
+def test_input_modes(small_photo, make, colour):
+    pci = pcimg.read(pcimg.encode(make(small_photo), max_bytes=300))
+    assert pci.colour == colour
+    assert pcimg.decode(pci).mode == ("RGB" if colour == "rgb" else "L")
+
+
+def test_sixteen_bit_input_is_scaled_not_clipped(small_photo):
+    grey8 = small_photo.convert("L")
+    grey16 = Image.fromarray(np.asarray(grey8, dtype=np.uint16) * 257)
+    a = np.asarray(pcimg.decode(pcimg.encode(grey8, max_bytes=400, captioner="none")), dtype=float)
+    b = np.asarray(pcimg.decode(pcimg.encode(grey16, max_bytes=400, captioner="none")), dtype=float)
+    assert np.abs(a - b).mean() < 2
+
+
+def test_alpha_is_flattened_on_white(small_photo):
+    rgba = small_photo.convert("RGBA")
+    rgba.putalpha(0)
+    out = np.asarray(pcimg.decode(pcimg.encode(rgba, max_bytes=300, captioner="none")))
+    assert out.mean() > 240
+
+
+def test_float_images_are_refused_clearly(small_photo):
+    with pytest.raises(PciError, match="float") as err:
+        pcimg.encode(small_photo.convert("F"))
+    assert err.value.field == "image.mode"
+
+
+def test_exif_orientation_is_respected(small_photo):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise on display
+    buffer = io.BytesIO()
+    small_photo.save(buffer, "JPEG", exif=exif.tobytes())
+    pci = pcimg.read(pcimg.encode(io.BytesIO(buffer.getvalue()), max_bytes=300))
+    assert (pci.width, pci.height) == (128, 192)
+
+
+def test_unknown_descriptor_kind_is_reported(photo):
+    pci = PciFile(8, 8, descriptors=(Descriptor(9, 1, 0, b""),))
+    with pytest.raises(PciError, match="descriptor kind 9 is unknown"):
+        pcimg.decode(pcimg.write(pci))
+
+
+def test_unknown_generator_is_reported_with_what_to_install():
+    pci = PciFile(8, 8, models=(pcimg.ModelRef("generator", "acme/gen", "r1"),), prompt=Prompt.from_text("x"))
+    with pytest.raises(PciError, match="acme/gen@r1 is not available"):
+        pcimg.decode(pci)
+    assert pcimg.decode(pci, generator="parametric").size == (8, 8)
+
+
+def test_corrupt_descriptor_payloads_only_raise_pci_error(photo):
+    pci = pcimg.read(pcimg.encode(photo, max_bytes=300))
+    rng = np.random.default_rng(1)
+    payload = pci.descriptor(1).payload
+    for _ in range(200):
+        damaged = bytearray(payload)
+        for _ in range(3):
+            damaged[rng.integers(len(damaged))] = rng.integers(256)
+        bad = pci.replace(descriptors=(Descriptor(1, 1, int(rng.integers(0, 121)), bytes(damaged)),))
+        with contextlib.suppress(PciError):  # anything else escaping fails the test
+            pcimg.decode(bad, size=(64, 48))
+
+
+def test_digest_verifies_the_reference_decode(photo):
+    pci = pcimg.read(pcimg.encode(photo, max_bytes=600, digest=True))
+    pixels = np.asarray(pcimg.decode(pci)).tobytes()
+    assert hashlib.sha256(pixels).digest()[:8] == pci.digest.value
+
+
+def test_descriptor_captioner_names_colours():
+    sky = Image.new("RGB", (64, 64), (70, 130, 220))
+    sky.paste((60, 160, 60), (0, 42, 64, 64))
+    text = pcimg.read(pcimg.encode(sky, max_bytes=300)).prompt.text
+    assert "blue at the top" in text and "green at the bottom" in text

@@ -1,0 +1,149 @@
+"""The Pillow plugin against real Pillow behaviour."""
+
+from __future__ import annotations
+
+import io
+import threading
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image, UnidentifiedImageError
+
+import pcimg
+from pcimg import PciError, PciImagePlugin
+from pcimg.registry import SIGNATURE
+from pcimg.schema import encode_varint
+
+
+@pytest.fixture(scope="module")
+def pci_path(tmp_path_factory, photo):
+    path = tmp_path_factory.mktemp("pci") / "parrots.pci"
+    path.write_bytes(pcimg.encode(photo, max_bytes=491, prompt="two parrots", seed=3))
+    return path
+
+
+def test_open_reads_the_container_without_decoding(pci_path):
+    with Image.open(pci_path) as im:
+        assert im.format == "PCI" and im.format_description == "Prompt-compressed image"
+        assert im.size == (768, 512) and im.mode == "RGB"
+        assert im.info["prompt"] == "two parrots" and im.info["seed"] == 3
+        assert im.info["generator"] == "pcimg/parametric"
+        assert im.info["descriptor_kinds"] == [1, 2]
+        assert ("captioner", "pcimg/user-prompt", "") in im.info["models"]
+        assert im._im is None  # no pixels yet
+        assert Image.MIME["PCI"] == "image/x-pci"
+
+
+def test_load_equals_pcimg_decode_and_closes_the_file(pci_path):
+    im = Image.open(pci_path)
+    im.load()
+    assert im.fp is None
+    assert np.array_equal(np.asarray(im), np.asarray(pcimg.decode(pci_path)))
+
+
+def test_copy_convert_and_file_objects(pci_path):
+    data = pci_path.read_bytes()
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.copy().size == (768, 512)
+        assert im.convert("L").mode == "L"
+
+
+class OneWayStream(io.RawIOBase):
+    def __init__(self, data: bytes):
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+    def seekable(self) -> bool:
+        return False
+
+
+def test_non_seekable_stream(pci_path):
+    with Image.open(OneWayStream(pci_path.read_bytes())) as im:
+        assert im.size == (768, 512)
+        im.load()
+
+
+def test_thumbnail_takes_the_draft_base_layer(pci_path):
+    with Image.open(pci_path) as im:
+        im.thumbnail((128, 128))
+        assert im.size == (128, 85)
+        assert im._draft is True
+    full = pcimg.preview(pci_path, size=(256, 171)).resize((128, 85), Image.BICUBIC)
+    assert np.abs(np.asarray(im, dtype=int) - np.asarray(full, dtype=int)).mean() < 4
+
+
+def test_draft_gives_the_requested_size(pci_path):
+    with Image.open(pci_path) as im:
+        assert im.draft("RGB", (200, 100)) == ("RGB", (0, 0, 200, 133))
+        assert im.size == (200, 133)
+        im.load()
+        assert im.size == (200, 133)
+
+
+def test_save_by_extension_and_with_options(tmp_path, small_photo):
+    small_photo.save(tmp_path / "a.pci")
+    assert pcimg.read(tmp_path / "a.pci").width == 192
+    buffer = io.BytesIO()
+    small_photo.save(buffer, "PCI", prompt="parrots", max_bytes=200, seed=9)
+    pci = pcimg.read(buffer.getvalue())
+    assert len(buffer.getvalue()) <= 200 and pci.prompt.text == "parrots" and pci.seed == 9
+
+
+def test_foreign_data_is_unidentified():
+    with pytest.raises(UnidentifiedImageError):
+        Image.open(io.BytesIO(b"GIF89a" + bytes(40)))
+
+
+def test_damaged_pci_raises_pci_error_with_message(pci_path):
+    data = bytearray(pci_path.read_bytes())
+    data[30] ^= 0xFF
+    with pytest.raises(PciError, match="CRC-32 mismatch"):
+        Image.open(io.BytesIO(bytes(data)))
+
+
+def test_huge_declared_size_trips_the_bomb_guard():
+    body = SIGNATURE + bytes([1, 0]) + encode_varint(16384) + encode_varint(16384) + bytes([0, 0, 0x04, 2, 0, 120])
+    data = body + zlib.crc32(body).to_bytes(4, "big")
+    with pytest.raises(Image.DecompressionBombError):
+        Image.open(io.BytesIO(data))
+
+
+def test_configured_generator_is_used_on_load(tmp_path):
+    pci = pcimg.PciFile(16, 8, models=(pcimg.ModelRef("generator", "acme/gen"),), prompt=pcimg.Prompt.from_text("x"))
+    path = tmp_path / "g.pci"
+    pcimg.save(pci, path)
+    with Image.open(path) as im, pytest.raises(PciError, match="acme/gen"):
+        im.load()
+    try:
+        pcimg.configure_pillow(generator="parametric")
+        with Image.open(path) as im:
+            im.load()
+            assert im.size == (16, 8)
+    finally:
+        pcimg.configure_pillow(generator=None)
+
+
+def test_registration_is_idempotent_and_thread_safe():
+    threads = [threading.Thread(target=PciImagePlugin.register) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Image.ID.count("PCI") == 1
+    assert Image.EXTENSION[".pci"] == "PCI"
+
+
+def test_imageio_reads_pci(pci_path):
+    import imageio.v3 as iio
+
+    array = iio.imread(pci_path)
+    assert array.shape == (512, 768, 3)
+    assert np.array_equal(array, np.asarray(pcimg.decode(pci_path)))
