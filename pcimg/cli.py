@@ -54,6 +54,25 @@ def _info(args: argparse.Namespace) -> int:
     return status
 
 
+def _validate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", type=Path, help=".pci files")
+    p.add_argument("--quiet", action="store_true", help="print only invalid files")
+
+
+@command("validate", _validate_args)
+def _validate(args: argparse.Namespace) -> int:
+    """Check files against the spec; exit 0 when all are valid."""
+    from .validate import validate
+
+    verdicts = [validate(path) for path in args.files]
+    for verdict in verdicts:
+        if not (args.quiet and verdict.valid):
+            print(verdict.render())
+    bad = sum(not v.valid for v in verdicts)
+    print(f"{len(verdicts) - bad} valid, {bad} invalid")
+    return EXIT_OK if bad == 0 else EXIT_INVALID
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 

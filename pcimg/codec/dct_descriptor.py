@@ -130,8 +130,10 @@ def decode_payload(payload: bytes, colour: str) -> tuple[Layout, list[np.ndarray
     layout = Layout(*payload[:4])
     if not (1 <= layout.kx <= MAX_K and 1 <= layout.ky <= MAX_K):
         raise PciError(f"dct-colour luma grid {layout.kx}x{layout.ky} outside 1..{MAX_K}", field="descriptors.payload")
-    wants_chroma = colour == "rgb"
-    if wants_chroma != (layout.cx > 0 and layout.cy > 0) or layout.cx > MAX_K or layout.cy > MAX_K:
+    chroma_ok = (
+        (1 <= layout.cx <= MAX_K and 1 <= layout.cy <= MAX_K) if colour == "rgb" else layout.cx == layout.cy == 0
+    )
+    if not chroma_ok:
         raise PciError(
             f"dct-colour chroma grid {layout.cx}x{layout.cy} invalid for colour {colour!r}", field="descriptors.payload"
         )

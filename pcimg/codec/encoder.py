@@ -41,10 +41,12 @@ class Analysis:
     luma: np.ndarray  # full-resolution Y - 128, float
 
     def grid(self, long_side: int) -> tuple[int, int]:
-        """(kx, ky) with ``long_side`` coefficients along the image's longer axis."""
+        """(kx, ky) with ``long_side`` coefficients along the longer axis, at most one per pixel."""
         if self.width >= self.height:
-            return long_side, max(1, round(long_side * self.height / self.width))
-        return max(1, round(long_side * self.width / self.height)), long_side
+            kx, ky = long_side, max(1, round(long_side * self.height / self.width))
+        else:
+            kx, ky = max(1, round(long_side * self.width / self.height)), long_side
+        return min(kx, self.width), min(ky, self.height)
 
 
 def analyse(array: np.ndarray, colour_name: str) -> Analysis:

@@ -1,0 +1,64 @@
+"""Check files against the spec: structure, CRC, limits, registry codes, embedded decodability."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .container import _read_source, parse
+from .errors import PciError
+from .registry import MODELS
+
+PREVIEW_EDGE = 64  # decodability does not depend on the output size
+MAX_DIGEST_PIXELS = 1 << 24
+
+
+@dataclass
+class Verdict:
+    path: str
+    valid: bool
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        head = f"{self.path}: {'valid' if self.valid else 'INVALID'}"
+        return "\n".join([head, *(f"  error: {p}" for p in self.problems), *(f"  note: {n}" for n in self.notes)])
+
+
+def validate(path: str | Path) -> Verdict:
+    verdict = Verdict(str(path), True)
+    try:
+        data = _read_source(path)
+        pci = parse(data)
+    except PciError as exc:
+        verdict.valid = False
+        verdict.problems.append(str(exc))
+        return verdict
+    verdict.notes.append(f"{len(data)} bytes, {pci.width}x{pci.height} {pci.colour}, generator {pci.generator.id}")
+    for ref in pci.models:
+        if ref.id.startswith("registry:"):
+            verdict.notes.append(f"model code {ref.code} ({ref.role}) is not in this reader's registry")
+    for part in pci.extra_parts:
+        verdict.notes.append(f"unknown ancillary part 0x{part.type:02x} ({len(part.payload)} bytes) skipped")
+    if MODELS.by_name(pci.generator.id) and pci.generator.id != "pcimg/parametric":
+        verdict.notes.append("generator is a model: embedded decodability checked on the base layer only")
+    from .codec.parametric import render
+
+    try:
+        edge = max(pci.width, pci.height)
+        scale = min(1.0, PREVIEW_EDGE / edge)
+        render(pci, (max(1, round(pci.width * scale)), max(1, round(pci.height * scale))))
+        if pci.digest and pci.generator.id == "pcimg/parametric" and pci.width * pci.height <= MAX_DIGEST_PIXELS:
+            pixels = np.asarray(render(pci)).tobytes()
+            if hashlib.sha256(pixels).digest()[: len(pci.digest.value)] != pci.digest.value:
+                verdict.valid = False
+                verdict.problems.append("decode does not match the file's digest (field digest)")
+            else:
+                verdict.notes.append("decode matches the file's digest")
+    except PciError as exc:
+        verdict.valid = False
+        verdict.problems.append(f"not decodable by the embedded generator: {exc}")
+    return verdict

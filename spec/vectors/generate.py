@@ -1,0 +1,349 @@
+"""Generate the .pci conformance vectors: `python spec/vectors/generate.py`.
+
+valid/NAME.pci + NAME.json: the file and every parsed field; for files the embedded
+generator decodes, the SHA-256 of the decoded pixels (and at a second size).
+invalid/x-NAME.pci + .json: one defect each, with the field and offset a reader must
+report and the stage (parse or decode) where it is found.
+Also rewrites the worked example in spec/SPEC.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zlib
+from pathlib import Path
+
+import brotli
+import numpy as np
+import zstandard
+from PIL import Image
+
+import pcimg
+from pcimg import DecodeDigest, Descriptor, EncoderInfo, ModelRef, PciFile, Prompt, Recipe, SourceInfo
+from pcimg.inspect import describe
+from pcimg.registry import SIGNATURE
+from pcimg.schema import encode_varint
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+EXAMPLE = ROOT / "examples" / "kodim23.png"
+SECOND_SIZE = (37, 23)
+
+
+def photo(size: tuple[int, int] | None = None, mode: str = "RGB") -> Image.Image:
+    image = Image.open(EXAMPLE).convert(mode)
+    return image.resize(size, Image.LANCZOS) if size else image
+
+
+def pixels_sha(image: Image.Image) -> str:
+    return hashlib.sha256(np.asarray(image).tobytes()).hexdigest()
+
+
+def with_crc(body: bytes) -> bytes:
+    return body + zlib.crc32(body).to_bytes(4, "big")
+
+
+def header(width: int = 4, height: int = 4, colour: int = 0, seed: int = 0, minor: int = 0) -> bytes:
+    return (
+        SIGNATURE
+        + bytes([1, minor])
+        + encode_varint(width)
+        + encode_varint(height)
+        + bytes([colour])
+        + encode_varint(seed)
+    )
+
+
+def part(code: int, payload: bytes) -> bytes:
+    return bytes([code]) + encode_varint(len(payload)) + payload
+
+
+RAW_X = part(0x04, b"\x00x")
+
+
+def valid_vectors() -> dict[str, tuple[str, bytes]]:
+    small = photo((48, 32))
+    basic = pcimg.encode_file(small, prompt="two parrots", max_bytes=80, seed=7, texture=False)
+    basic = basic.replace(prompt=Prompt.from_text("two parrots", "raw"))
+    everything = pcimg.encode_file(photo((96, 64)), prompt="two macaws on a branch", max_bytes=400, seed=2**40)
+    everything = everything.replace(
+        models=(
+            ModelRef("captioner", "acme/captioner-xl", "v2.1"),
+            ModelRef("generator", "pcimg/parametric"),
+            ModelRef("controlnet", "acme/tile-net", "0123abcd", bytes(range(32))),
+        ),
+        recipe=Recipe(4, 600, 15, "lcm", 512, 512),
+        encoder=EncoderInfo("pcimg", pcimg.__version__),
+        metadata=(("creator", "Ann Example"), ("copyright", "CC0")),
+        source=SourceInfo("PNG", 557596),
+    )
+    everything = everything.replace(digest=DecodeDigest("sha256-rgb8", hashlib.sha256(
+        np.asarray(pcimg.decode(everything)).tobytes()).digest()[:16]))  # fmt: skip
+    files = {
+        "basic-raw-prompt": ("48x32 photo, raw prompt, captioner entry, dct-colour only", basic),
+        "kodak-491": ("768x512 photo encoded to a 491-byte budget", pcimg.encode_file(photo(), max_bytes=491)),
+        "kodak-983-seed-search": (
+            "768x512 photo at 983 bytes, texture, 4-seed search",
+            pcimg.encode_file(photo(), max_bytes=983, seed=100, seed_search=4),
+        ),
+        "grey": ("greyscale photo", pcimg.encode_file(photo((64, 48), "L"), max_bytes=200)),
+        "descriptors-only-max-seed": (
+            "no prompt; seed 2**64-1",
+            pcimg.encode_file(photo((80, 60)), captioner="none", max_bytes=320, seed=2**64 - 1),
+        ),
+        "all-parts": ("every registered part, all three manifest forms", everything),
+        "prompt-brotli": (
+            "prompt only, brotli",
+            PciFile(16, 16, prompt=Prompt.from_text("a quiet lake at dawn", "brotli")),
+        ),
+        "prompt-zstd": ("prompt only, zstd", PciFile(16, 16, prompt=Prompt.from_text("a quiet lake at dawn", "zstd"))),
+        "prompt-unicode": (
+            "multilingual prompt",
+            PciFile(8, 8, prompt=Prompt.from_text("日本の庭園, café crème 🌸", "raw")),
+        ),
+        "min-1x1": ("smallest valid file: 1x1, empty raw prompt", PciFile(1, 1, prompt=Prompt.from_text("", "raw"))),
+        "max-width": ("16384x1", pcimg.encode_file(photo((512, 8)), max_bytes=150).replace(width=16384, height=1)),
+        "hub-generator": (
+            "generator named by registry code (sd-turbo); not decodable by the embedded generator",
+            pcimg.encode_file(small, max_bytes=120).replace(
+                models=(ModelRef("generator", "stabilityai/sd-turbo"),), recipe=Recipe(steps=2, strength_permille=500)
+            ),
+        ),
+    }
+    out = {name: (text, pcimg.write(pci)) for name, (text, pci) in files.items()}
+    # Hand-made layouts the PciFile writer never produces itself:
+    base = pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw")))[:-4]
+    out["unknown-ancillary-part"] = (
+        "ancillary part 0xF3 a reader must skip",
+        with_crc(base + part(0xF3, b"future data")),
+    )
+    out["minor-version-7"] = ("version 1.7: readers of 1.0 accept it", with_crc(base[:9] + b"\x07" + base[10:]))
+    return out
+
+
+def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
+    """name -> (defect, bytes, stage)."""
+    good = pcimg.write(pcimg.encode_file(photo((48, 32)), prompt="two parrots", max_bytes=120))
+    body = good[:-4]
+    hx = header()
+    bomb = brotli.compress(b"a" * 10_000_000)
+    zst = zstandard.ZstdCompressor().compress(b"hello") + b"junk"
+    dct_entry = Descriptor(1, 1, 40, bytes([2, 2, 1, 1]) + b"\xff\xff\xff")
+    vectors = {
+        "signature-7bit": ("high bit stripped from the first byte", bytes([good[0] & 0x7F]) + good[1:], "parse"),
+        "signature-crlf": ("LF converted to CRLF", good[:7] + b"\r" + good[7:], "parse"),
+        "crc": ("one payload bit flipped", good[:20] + bytes([good[20] ^ 4]) + good[21:], "parse"),
+        "truncated": ("last 10 bytes missing", good[:-10], "parse"),
+        "major-2": ("major version 2", with_crc(body[:8] + b"\x02" + body[9:]), "parse"),
+        "too-short": ("signature and version only", SIGNATURE + b"\x01\x00", "parse"),
+        "unknown-critical-part": ("critical part 0x05", with_crc(hx + RAW_X + part(0x05, b"")), "parse"),
+        "parts-out-of-order": ("models after prompt", with_crc(hx + RAW_X + part(0x01, b"\x01\x01\x00\x01")), "parse"),
+        "part-repeated": ("two prompt parts", with_crc(hx + RAW_X + RAW_X), "parse"),
+        "part-length-overrun": ("part length beyond the CRC", with_crc(hx + bytes([0x04, 50, 0]) + b"x"), "parse"),
+        "trailing-payload-bytes": (
+            "recipe with a byte after its last field",
+            with_crc(hx + part(0x02, bytes(6) + b"\x00") + RAW_X),
+            "parse",
+        ),
+        "varint-non-canonical": (
+            "width 4 written as 84 00",
+            with_crc(SIGNATURE + b"\x01\x00\x84\x00\x04\x00\x00" + RAW_X),
+            "parse",
+        ),
+        "varint-too-long": (
+            "seed of 11 bytes",
+            with_crc(SIGNATURE + b"\x01\x00\x04\x04\x00" + b"\xff" * 10 + b"\x01" + RAW_X),
+            "parse",
+        ),
+        "width-zero": ("width 0", with_crc(header(0, 4) + RAW_X), "parse"),
+        "height-over-limit": ("height 16385", with_crc(header(4, 16385) + RAW_X), "parse"),
+        "colour-unknown": ("colour code 9", with_crc(header(colour=9) + RAW_X), "parse"),
+        "nothing-to-decode": ("neither prompt nor descriptors", with_crc(hx + part(0xC2, b"\x03PNG\x00")), "parse"),
+        "too-many-parts": (
+            "33 parts",
+            with_crc(hx + RAW_X + b"".join(part(t, b"") for t in range(0xD0, 0xD0 + 32))),
+            "parse",
+        ),
+        "prompt-bomb": (
+            "brotli prompt expanding to 10 MB, declared 100 bytes",
+            with_crc(hx + part(0x04, b"\x01" + encode_varint(100) + bomb)),
+            "parse",
+        ),
+        "prompt-length-over-limit": (
+            "declared prompt length 4097",
+            with_crc(hx + part(0x04, b"\x01" + encode_varint(4097) + b"\x00")),
+            "parse",
+        ),
+        "prompt-bad-utf8": ("raw prompt C3 28", with_crc(hx + part(0x04, b"\x00\xc3\x28")), "parse"),
+        "prompt-zstd-trailing": (
+            "zstd frame followed by junk",
+            with_crc(hx + part(0x04, b"\x02" + encode_varint(5) + zst)),
+            "parse",
+        ),
+        "model-id-escape": (
+            "model id ../../etc",
+            with_crc(hx + part(0x01, b"\x01\x01\x01" + b"\x0a../../etc" + b"\x00") + RAW_X),
+            "parse",
+        ),
+        "model-registered-as-id": (
+            "registered model written as an id",
+            with_crc(hx + part(0x01, b"\x01\x01\x01\x14stabilityai/sd-turbo\x00") + RAW_X),
+            "parse",
+        ),
+        "model-role-twice": (
+            "two generator entries",
+            with_crc(hx + part(0x01, b"\x02\x01\x00\x01\x01\x00\x10") + RAW_X),
+            "parse",
+        ),
+        "descriptor-kinds-descending": (
+            "descriptor kinds 2 then 1",
+            with_crc(hx + part(0x03, b"\x02\x02\x01\x00\x00\x01\x01\x00\x00")),
+            "parse",
+        ),
+        "metadata-key-twice": (
+            "metadata key repeated",
+            with_crc(hx + RAW_X + part(0xC1, b"\x02\x01a\x01x\x01a\x01y")),
+            "parse",
+        ),
+        "digest-too-short": ("3-byte digest", with_crc(hx + RAW_X + part(0x82, b"\x01abc")), "parse"),
+        "descriptor-kind-unknown": (
+            "descriptor kind 9 (container-valid, not decodable)",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(9, 1, 0, b""),))),
+            "decode",
+        ),
+        "dct-grid-too-small": (
+            "dct-colour payload codes more coefficients than its grid holds",
+            pcimg.write(PciFile(4, 4, descriptors=(dct_entry,))),
+            "decode",
+        ),
+        "dct-quant-over-limit": (
+            "dct-colour quant 121",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(1, 1, 121, bytes([1, 1, 1, 1])),))),
+            "decode",
+        ),
+        "dct-grey-with-chroma-grid": (
+            "grey file whose dct-colour payload declares a 2x0 chroma grid (found by fuzzing)",
+            pcimg.write(PciFile(4, 4, colour="grey", descriptors=(Descriptor(1, 1, 30, bytes([4, 4, 2, 0, 0x80])),))),
+            "decode",
+        ),
+        "texture-length": (
+            "texture payload one byte short",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(2, 1, 0, bytes([4, 4, 16]) + bytes(7)),))),
+            "decode",
+        ),
+    }
+    return vectors
+
+
+def expected_error(data: bytes, stage: str) -> dict:
+    try:
+        pci = pcimg.read(data)
+        if stage == "decode":
+            pcimg.decode(pci, size=(8, 8))
+    except pcimg.PciError as exc:
+        return {"error": "PciError", "stage": stage, "field": exc.field, "offset": exc.offset, "message": exc.reason}
+    raise AssertionError("vector was accepted")
+
+
+def main() -> None:
+    for folder in ("valid", "invalid"):
+        shutil.rmtree(HERE / folder, ignore_errors=True)
+        (HERE / folder).mkdir()
+    for name, (text, data) in valid_vectors().items():
+        pci = pcimg.read(data)
+        record = {
+            "description": text,
+            "file_sha256": hashlib.sha256(data).hexdigest(),
+            "fields": describe(pci, file_size=len(data)),
+        }
+        if pci.generator.id == "pcimg/parametric" and pci.width * pci.height <= 2**22:
+            record["decoded_sha256"] = pixels_sha(pcimg.decode(pci))
+            record["decoded_at"] = {
+                "size": list(SECOND_SIZE),
+                "sha256": pixels_sha(pcimg.decode(pci, size=SECOND_SIZE)),
+            }
+        (HERE / "valid" / f"{name}.pci").write_bytes(data)
+        (HERE / "valid" / f"{name}.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    for name, (defect, data, stage) in invalid_vectors().items():
+        record = {"defect": defect, **expected_error(data, stage)}
+        (HERE / "invalid" / f"x-{name}.pci").write_bytes(data)
+        (HERE / "invalid" / f"x-{name}.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    write_example()
+
+
+def hexdump(data: bytes) -> str:
+    lines = []
+    for offset in range(0, len(data), 16):
+        chunk = data[offset : offset + 16]
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{offset:04x}  {chunk.hex(' '):<47}  {text}")
+    return "\n".join(lines)
+
+
+def annotate(data: bytes) -> list[str]:
+    """One line per field of the example, read back from the file itself."""
+    pci = pcimg.read(data)
+    rows, pos = [], 0
+
+    def take(n: int, meaning: str) -> None:
+        nonlocal pos
+        rows.append(f"| {pos:#06x} | `{data[pos : pos + n].hex(' ')}` | {meaning} |")
+        pos += n
+
+    def varint_len(value: int) -> int:
+        return len(encode_varint(value))
+
+    take(8, "signature")
+    take(1, "major version 1")
+    take(1, "minor version 0")
+    take(varint_len(pci.width), f"width {pci.width}")
+    take(varint_len(pci.height), f"height {pci.height}")
+    take(1, f"colour {pci.colour}")
+    take(varint_len(pci.seed), f"seed {pci.seed}")
+    for name in ("models", "descriptors", "prompt"):
+        size = pci.part_sizes[name]
+        payload_len = size - 1 - varint_len(size - 1 - 1)
+        take(1, f"part type `{name}`")
+        take(varint_len(payload_len), f"part length {payload_len}")
+        if name == "models":
+            ref = pci.models[0]
+            take(1, "count 1")
+            take(1, f"role {ref.role}")
+            take(1, "form 0 (registered code)")
+            take(varint_len(ref.code), f"code {ref.code}: `{ref.id}`")
+        elif name == "descriptors":
+            d = pci.descriptors[0]
+            take(1, "count 1")
+            take(1, f"kind {d.kind} (dct-colour)")
+            take(1, f"version {d.version}")
+            take(1, f"quant {d.quant}")
+            take(varint_len(len(d.payload)), f"payload length {len(d.payload)}")
+            kx, ky, cx, cy = d.payload[:4]
+            take(4, f"grids: luma {kx}x{ky}, chroma {cx}x{cy}")
+            take(len(d.payload) - 4, "range-coded coefficients (CODEC.md section 4)")
+        else:
+            take(1, "codec 0 (raw, no length field)")
+            take(len(pci.prompt.payload), f"UTF-8 {pci.prompt.text!r}")
+    take(4, "CRC-32 of all bytes before it")
+    assert pos == len(data)
+    return rows
+
+
+def write_example() -> None:
+    data = (HERE / "valid" / "basic-raw-prompt.pci").read_bytes()
+    begin, end = (
+        "<!-- example hex: generated by spec/vectors/generate.py; do not edit -->",
+        "<!-- end of example hex -->",
+    )
+    table = "\n".join(["| offset | bytes | meaning |", "|---|---|---|", *annotate(data)])
+    block = f"{begin}\n\n```\n{hexdump(data)}\n```\n\n{table}\n\n{end}"
+    spec = ROOT / "spec" / "SPEC.md"
+    text = spec.read_text("utf-8")
+    start, stop = text.index(begin), text.index(end) + len(end)
+    spec.write_text(text[:start] + block + text[stop:], "utf-8")
+
+
+if __name__ == "__main__":
+    main()

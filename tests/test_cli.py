@@ -1,0 +1,85 @@
+"""The command line: exit codes 0 ok, 1 invalid input, 2 usage; outputs written atomically."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import pcimg
+from pcimg.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "kodim23.png"
+
+
+def test_encode_info_decode_round_trip(tmp_path, capsys):
+    out = tmp_path / "p.pci"
+    assert (
+        main(["encode", str(EXAMPLE), "-o", str(out), "--max-bytes", "300", "--prompt", "parrots", "--seed", "5"]) == 0
+    )
+    assert len(out.read_bytes()) <= 300
+    assert main(["info", "--json", str(out)]) == 0
+    info = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert info["prompt"]["text"] == "parrots" and info["seed"] == 5 and info["file_size"] <= 300
+    png, side = tmp_path / "p.png", tmp_path / "side.png"
+    assert main(["decode", str(out), "-o", str(png), "--size", "200x100", "--compare", str(side), "--original",
+                 str(EXAMPLE)]) == 0  # fmt: skip
+    assert Image.open(png).size == (200, 100)
+    assert Image.open(side).size == (400, 124)
+
+
+def test_info_readable_lists_every_part(capsys):
+    assert main(["info", str(ROOT / "spec" / "vectors" / "valid" / "all-parts.pci")]) == 0
+    text = capsys.readouterr().out
+    for word in ("generator: pcimg/parametric", "controlnet", "recipe:", "descriptor: kind 1", "prompt (",
+                 "encoder:", "digest:", "source:", "metadata: creator", "part sizes:"):  # fmt: skip
+        assert word in text
+
+
+def test_invalid_input_exits_1_with_message(tmp_path, capsys):
+    bad = tmp_path / "bad.pci"
+    bad.write_bytes(b"not a pci file at all")
+    assert main(["info", str(bad)]) == 1
+    assert "bad signature (field signature, offset 0)" in capsys.readouterr().err
+    assert main(["decode", str(bad), "-o", str(tmp_path / "x.png")]) == 1
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_validate_verdicts(capsys):
+    valid = sorted((ROOT / "spec" / "vectors" / "valid").glob("*.pci"))
+    assert main(["validate", *map(str, valid)]) == 0
+    invalid = sorted((ROOT / "spec" / "vectors" / "invalid").glob("*.pci"))
+    assert main(["validate", *map(str, invalid)]) == 1
+    assert f"0 valid, {len(invalid)} invalid" in capsys.readouterr().out
+
+
+def test_decode_verify_checks_the_digest(tmp_path):
+    out = tmp_path / "d.pci"
+    assert main(["encode", str(EXAMPLE), "-o", str(out), "--digest", "--max-bytes", "400"]) == 0
+    assert main(["decode", str(out), "-o", str(tmp_path / "d.png"), "--verify"]) == 0
+    pci = pcimg.read(out)
+    pcimg.save(pci.replace(digest=pcimg.DecodeDigest("sha256-rgb8", bytes(8))), out)
+    assert main(["decode", str(out), "-o", str(tmp_path / "e.png"), "--verify"]) == 1
+
+
+def test_batch_encode_into_a_folder(tmp_path):
+    sources = []
+    for i in range(3):
+        path = tmp_path / f"in{i}.png"
+        Image.open(EXAMPLE).resize((96, 64)).save(path)
+        sources.append(str(path))
+    assert main(["encode", *sources, "-o", str(tmp_path / "out"), "--max-bytes", "200"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["in0.pci", "in1.pci", "in2.pci"]
+
+
+def test_usage_errors_exit_2():
+    result = subprocess.run([sys.executable, "-m", "pcimg", "frobnicate"], capture_output=True, text=True)
+    assert result.returncode == 2
+    with pytest.raises(SystemExit) as err:
+        main(["decode", "x.pci", "--size", "big"])
+    assert err.value.code == 2

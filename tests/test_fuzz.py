@@ -1,0 +1,41 @@
+"""A short deterministic fuzzing campaign and the replay of recorded findings."""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+FUZZ = Path(__file__).resolve().parents[1] / "fuzz"
+sys.path.insert(0, str(FUZZ))
+from harness import check_one, mutate, seeds  # noqa: E402
+
+RUNS = 3000
+MAX_SECONDS_PER_INPUT = 2.0
+MAX_PEAK_BYTES = 64 << 20
+
+
+def test_mutated_files_raise_only_pci_error():
+    rng = random.Random(20261125)
+    corpus = seeds()
+    slowest = 0.0
+    tracemalloc.start()
+    try:
+        for _ in range(RUNS):
+            data = mutate(rng.choice(corpus), rng)
+            start = time.perf_counter()
+            check_one(data)  # anything but PciError fails the test here
+            slowest = max(slowest, time.perf_counter() - start)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert slowest < MAX_SECONDS_PER_INPUT
+    assert peak < MAX_PEAK_BYTES
+
+
+def test_recorded_findings_stay_fixed():
+    """Every file in fuzz/regressions/ (none recorded yet) must meet the contract."""
+    for path in sorted((FUZZ / "regressions").glob("crash-*")):
+        check_one(path.read_bytes())
