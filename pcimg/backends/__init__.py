@@ -1,0 +1,1 @@
+"""Optional back-ends that need the `ml` extra (torch, transformers, diffusers)."""
