@@ -7,6 +7,8 @@ decoder here stops at the declared length, which is itself capped by the spec's 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
 
 import brotli
 import zstandard
@@ -15,7 +17,9 @@ from .errors import PciError
 from .registry import LIMITS, PROMPT_CODECS
 
 MAX_PROMPT = LIMITS["max_prompt_bytes"]
-RAW, BROTLI, ZSTD = (PROMPT_CODECS.code(n) for n in ("raw", "brotli", "zstd"))
+RAW, BROTLI, ZSTD, MODEL_V1, ZSTD_DICT_V1 = (
+    PROMPT_CODECS.code(n) for n in ("raw", "brotli", "zstd", "pcimg-en-v1", "zstd-dict-v1")
+)
 
 Encoder = Callable[[bytes], bytes]
 Decoder = Callable[[bytes, int], bytes]
@@ -30,29 +34,55 @@ def _brotli_decode(data: bytes, declared: int) -> bytes:
     return out
 
 
-def _zstd_decode(data: bytes, declared: int) -> bytes:
+@lru_cache(maxsize=1)
+def _zstd_dictionary() -> zstandard.ZstdCompressionDict:
+    raw = resources.files(__package__).joinpath("data", "zstd-dict-v1.bin").read_bytes()
+    return zstandard.ZstdCompressionDict(raw, dict_type=zstandard.DICT_TYPE_FULLDICT)
+
+
+def _zstd_decode(data: bytes, declared: int, dictionary: zstandard.ZstdCompressionDict | None = None) -> bytes:
     if zstandard.frame_content_size(data) != declared:
         raise ValueError("zstd frame content size differs from the declared length")
-    obj = zstandard.ZstdDecompressor(max_window_size=1 << 17).decompressobj()
+    options = {"dict_data": dictionary} if dictionary is not None else {}
+    obj = zstandard.ZstdDecompressor(max_window_size=1 << 17, **options).decompressobj()
     out = obj.decompress(data)
     if not obj.eof or obj.unused_data or len(out) != declared:
         raise ValueError("zstd frame does not end at the payload's end")
     return out
 
 
-def _zstd_encode(raw: bytes) -> bytes:
-    params = zstandard.ZstdCompressionParameters.from_level(19, write_content_size=True, write_checksum=False)
-    return zstandard.ZstdCompressor(compression_params=params).compress(raw)
+def _zstd_encode(raw: bytes, dictionary: zstandard.ZstdCompressionDict | None = None) -> bytes:
+    params = zstandard.ZstdCompressionParameters.from_level(
+        19, write_content_size=True, write_checksum=False, write_dict_id=False
+    )
+    options = {"dict_data": dictionary} if dictionary is not None else {}
+    return zstandard.ZstdCompressor(compression_params=params, **options).compress(raw)
+
+
+def _model_encode(raw: bytes) -> bytes:
+    from . import prompt_model
+
+    return prompt_model.encode(raw.decode("utf-8"))
+
+
+def _model_decode(data: bytes, declared: int) -> bytes:
+    from . import prompt_model
+
+    return prompt_model.decode(data, declared)
 
 
 _ENCODERS: dict[int, Encoder] = {
     RAW: lambda raw: raw,
+    MODEL_V1: _model_encode,
     BROTLI: lambda raw: brotli.compress(raw, quality=11, lgwin=10),
     ZSTD: _zstd_encode,
+    ZSTD_DICT_V1: lambda raw: _zstd_encode(raw, _zstd_dictionary()),
 }
 _DECODERS: dict[int, Decoder] = {
+    MODEL_V1: _model_decode,
     BROTLI: _brotli_decode,
     ZSTD: _zstd_decode,
+    ZSTD_DICT_V1: lambda data, declared: _zstd_decode(data, declared, _zstd_dictionary()),
 }
 
 
@@ -87,7 +117,7 @@ def decode_prompt(codec: int, declared: int | None, data: bytes, *, offset: int 
         assert declared is not None
         try:
             raw = decoder(bytes(data), declared)
-        except (ValueError, brotli.error, zstandard.ZstdError, IndexError, OverflowError) as exc:
+        except (ValueError, brotli.error, zstandard.ZstdError, IndexError, OverflowError, KeyError) as exc:
             raise PciError(f"corrupt prompt payload: {exc}", field="prompt.data", offset=offset) from None
         if len(raw) != declared:
             raise PciError(

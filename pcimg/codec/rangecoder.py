@@ -8,12 +8,16 @@ spec/CODEC.md gives the same algorithm in prose.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 PROB_BITS = 11
 PROB_ONE = 1 << PROB_BITS
 PROB_INIT = PROB_ONE // 2
 MOVE_BITS = 5
 TOP = 1 << 24
 MASK32 = 0xFFFFFFFF
+TABLE_BITS = 16  # static multi-symbol tables sum to 2**16
+TABLE_TOTAL = 1 << TABLE_BITS
 
 
 class Encoder:
@@ -62,6 +66,15 @@ class Encoder:
             while self.range < TOP:
                 self.range <<= 8
                 self._shift_low()
+
+    def symbol(self, cum: int, freq: int) -> None:
+        """Code a symbol of a static table whose frequencies sum to 2**16."""
+        r = self.range >> TABLE_BITS
+        self.low += r * cum
+        self.range = r * freq
+        while self.range < TOP:
+            self.range <<= 8
+            self._shift_low()
 
     def finish(self) -> bytes:
         """End the stream on the value in [low, low+range) with the most trailing zero bits."""
@@ -120,6 +133,19 @@ class Decoder:
                 self.range <<= 8
                 self.code = ((self.code << 8) | self._next()) & MASK32
         return value
+
+    def symbol(self, cumulative: list[int]) -> int:
+        """Decode a symbol of a static table given as cumulative frequencies (0, ..., 2**16)."""
+        r = self.range >> TABLE_BITS
+        target = min(self.code // r, TABLE_TOTAL - 1)
+        index = bisect_right(cumulative, target) - 1
+        low = cumulative[index]
+        self.code -= r * low
+        self.range = r * (cumulative[index + 1] - low)
+        while self.range < TOP:
+            self.range <<= 8
+            self.code = ((self.code << 8) | self._next()) & MASK32
+        return index
 
     @property
     def overrun(self) -> int:

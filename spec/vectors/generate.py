@@ -99,6 +99,24 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
             PciFile(16, 16, prompt=Prompt.from_text("a quiet lake at dawn", "brotli")),
         ),
         "prompt-zstd": ("prompt only, zstd", PciFile(16, 16, prompt=Prompt.from_text("a quiet lake at dawn", "zstd"))),
+        "prompt-model": (
+            "prompt only, static English model (codec 3)",
+            PciFile(
+                16,
+                16,
+                prompt=Prompt.from_text("A red barn stands in a snowy field under a pale blue sky.", "pcimg-en-v1"),
+            ),
+        ),
+        "prompt-model-unicode": (
+            "codec 3 with mixed case, digits, spelled words and non-ASCII characters",
+            PciFile(16, 16, prompt=Prompt.from_text("iPhone 12 on a café table, Zyxwv — 日本 🌸!", "pcimg-en-v1")),
+        ),
+        "prompt-zstd-dict": (
+            "prompt only, zstd with the v1 dictionary (codec 4)",
+            PciFile(
+                16, 16, prompt=Prompt.from_text("The image shows a cat sitting on a wooden table.", "zstd-dict-v1")
+            ),
+        ),
         "prompt-unicode": (
             "multilingual prompt",
             PciFile(8, 8, prompt=Prompt.from_text("日本の庭園, café crème 🌸", "raw")),
@@ -227,6 +245,11 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             "grey file whose dct-colour payload declares a 2x0 chroma grid (found by fuzzing)",
             pcimg.write(PciFile(4, 4, colour="grey", descriptors=(Descriptor(1, 1, 30, bytes([4, 4, 2, 0, 0x80])),))),
             "decode",
+        ),
+        "prompt-model-overrun": (
+            "codec 3 payload that decodes past its declared length",
+            with_crc(hx + part(0x04, b"\x03\x03" + bytes([0x00, 0x10, 0x00, 0x00]))),
+            "parse",
         ),
         "texture-length": (
             "texture payload one byte short",

@@ -1,0 +1,235 @@
+"""Prompt codec "pcimg-en-v1": a static English model driven by the integer range coder.
+
+Text is cut into pieces: letter runs (words), single spaces, punctuation, digits, and any
+other character. Each piece's class is coded given the previous piece's class; a word's
+case given whether it starts a sentence; the lower-case word from a 2**16-total table of
+frequent words, a tail table, or spelled letter by letter (order-1 letter model); any other
+character as UTF-8 bytes. Decoding stops at the declared length. spec/PROMPT-MODEL.md
+describes the table file and the procedure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import accumulate
+
+from .codec import rangecoder as rc
+
+TABLE_FILE = "prompt-en-v1.json"
+WORD, SPACE, PUNCT, DIGIT, OTHER = range(5)
+START, AFTER_WORD, AFTER_SPACE, AFTER_END_PUNCT, AFTER_PUNCT, AFTER_DIGIT, AFTER_OTHER = range(7)
+LOWER, CAPITAL, UPPER, MIXED = range(4)
+SPELL, TAIL = 0, 1  # escape symbols at the head of the word table
+END_PUNCT = ".!?"
+PIECE = re.compile(r"[A-Za-z]+|.", re.S)
+
+
+class PromptModelError(ValueError):
+    """A payload the model cannot decode (the container turns it into PciError)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """Static frequencies summing to 2**16, as cumulative bounds."""
+
+    cumulative: list[int]
+
+    @classmethod
+    def from_freqs(cls, freqs: list[int]) -> Table:
+        if sum(freqs) != rc.TABLE_TOTAL or min(freqs) < 1:
+            raise ValueError("a model table must hold positive frequencies summing to 65536")
+        return cls([0, *accumulate(freqs)])
+
+    def encode(self, enc: rc.Encoder, index: int) -> None:
+        enc.symbol(self.cumulative[index], self.cumulative[index + 1] - self.cumulative[index])
+
+    def decode(self, dec: rc.Decoder) -> int:
+        return dec.symbol(self.cumulative)
+
+
+class Model:
+    def __init__(self, data: dict) -> None:
+        self.name = data["name"]
+        self.classes = [Table.from_freqs(f) for f in data["class_freqs"]]
+        self.cases = [Table.from_freqs(f) for f in data["case_freqs"]]
+        self.head_words = data["head_words"]
+        self.head = Table.from_freqs(data["head_freqs"])
+        self.tail_words = data["tail_words"]
+        self.tail = Table.from_freqs(data["tail_freqs"])
+        self.punct = data["punct"]
+        self.punct_table = Table.from_freqs(data["punct_freqs"])
+        self.digits = Table.from_freqs(data["digit_freqs"])
+        self.letters = [Table.from_freqs(f) for f in data["letter_freqs"]]
+        self.mixed_letters = Table.from_freqs(data["mixed_letter_freqs"])
+        self.bytes = Table.from_freqs(data["byte_freqs"])
+        self.head_index = {w: i + 2 for i, w in enumerate(self.head_words)}
+        self.tail_index = {w: i for i, w in enumerate(self.tail_words)}
+        self.punct_index = {c: i for i, c in enumerate(self.punct)}
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    return Model(json.loads(resources.files(__package__).joinpath("data", TABLE_FILE).read_text("utf-8")))
+
+
+def pieces(text: str) -> list[str]:
+    return PIECE.findall(text)
+
+
+def _class_of(piece: str, m: Model) -> int:
+    if piece.isascii() and piece.isalpha():
+        return WORD
+    if piece == " ":
+        return SPACE
+    if piece in m.punct_index:
+        return PUNCT
+    if "0" <= piece <= "9":
+        return DIGIT
+    return OTHER
+
+
+def _next_context(piece_class: int, piece: str) -> int:
+    if piece_class == PUNCT:
+        return AFTER_END_PUNCT if piece in END_PUNCT else AFTER_PUNCT
+    return (AFTER_WORD, AFTER_SPACE, 0, AFTER_DIGIT, AFTER_OTHER)[piece_class]
+
+
+def _case_of(word: str) -> int:
+    if word.islower():
+        return LOWER
+    if word[0].isupper() and (len(word) == 1 or word[1:].islower()):
+        return CAPITAL
+    if word.isupper():
+        return UPPER
+    return MIXED
+
+
+def _apply_case(word: str, case: int) -> str:
+    return word if case == LOWER else (word.capitalize() if case == CAPITAL else word.upper())
+
+
+def encode(text: str) -> bytes:
+    m = model()
+    enc = rc.Encoder()
+    context, sentence_start = START, True
+    for piece in pieces(text):
+        piece_class = _class_of(piece, m)
+        m.classes[context].encode(enc, piece_class)
+        if piece_class == WORD:
+            case = _case_of(piece)
+            m.cases[0 if sentence_start else 1].encode(enc, case)
+            if case == MIXED:
+                for ch in piece:
+                    m.mixed_letters.encode(enc, 1 + (ord(ch) - 97 if ch.islower() else 26 + ord(ch) - 65))
+                m.mixed_letters.encode(enc, 0)
+            else:
+                _encode_word(enc, m, piece.lower())
+        elif piece_class == PUNCT:
+            m.punct_table.encode(enc, m.punct_index[piece])
+        elif piece_class == DIGIT:
+            m.digits.encode(enc, ord(piece) - 48)
+        elif piece_class == OTHER:
+            for byte in piece.encode("utf-8"):
+                m.bytes.encode(enc, byte)
+        if piece_class != SPACE:
+            sentence_start = piece_class == PUNCT and piece in END_PUNCT
+        context = _next_context(piece_class, piece)
+    return enc.finish()
+
+
+def _encode_word(enc: rc.Encoder, m: Model, word: str) -> None:
+    if word in m.head_index:
+        m.head.encode(enc, m.head_index[word])
+    elif word in m.tail_index:
+        m.head.encode(enc, TAIL)
+        m.tail.encode(enc, m.tail_index[word])
+    else:
+        m.head.encode(enc, SPELL)
+        previous = 0
+        for ch in word:
+            letter = ord(ch) - 96
+            m.letters[previous].encode(enc, letter)
+            previous = letter
+        m.letters[previous].encode(enc, 0)
+
+
+def decode(data: bytes, declared: int) -> bytes:
+    """Exactly ``declared`` UTF-8 bytes, or PromptModelError."""
+    m = model()
+    dec = rc.Decoder(data)
+    out: list[str] = []
+    size = 0
+    context, sentence_start = START, True
+    while size < declared:
+        piece_class = m.classes[context].decode(dec)
+        if piece_class == WORD:
+            piece = _decode_word(dec, m, m.cases[0 if sentence_start else 1].decode(dec), declared - size)
+        elif piece_class == SPACE:
+            piece = " "
+        elif piece_class == PUNCT:
+            piece = m.punct[m.punct_table.decode(dec)]
+        elif piece_class == DIGIT:
+            piece = chr(48 + m.digits.decode(dec))
+        else:
+            piece = _decode_other(dec, m)
+        size += len(piece.encode("utf-8"))
+        if size > declared:
+            raise PromptModelError("decoded text runs past the declared length")
+        out.append(piece)
+        if piece_class != SPACE:
+            sentence_start = piece_class == PUNCT and piece in END_PUNCT
+        context = _next_context(piece_class, piece)
+    return "".join(out).encode("utf-8")
+
+
+def _decode_word(dec: rc.Decoder, m: Model, case: int, room: int) -> str:
+    if case == MIXED:
+        chars = []
+        while (symbol := m.mixed_letters.decode(dec)) != 0:
+            chars.append(chr(96 + symbol) if symbol <= 26 else chr(64 + symbol - 26))
+            if len(chars) > room:
+                raise PromptModelError("spelled word runs past the declared length")
+        if not chars:
+            raise PromptModelError("empty spelled word")
+        return "".join(chars)
+    symbol = m.head.decode(dec)
+    if symbol == TAIL:
+        word = m.tail_words[m.tail.decode(dec)]
+    elif symbol == SPELL:
+        letters, previous = [], 0
+        while (previous := m.letters[previous].decode(dec)) != 0:
+            letters.append(chr(96 + previous))
+            if len(letters) > room:
+                raise PromptModelError("spelled word runs past the declared length")
+        if not letters:
+            raise PromptModelError("empty spelled word")
+        word = "".join(letters)
+    else:
+        word = m.head_words[symbol - 2]
+    return _apply_case(word, case)
+
+
+def _decode_other(dec: rc.Decoder, m: Model) -> str:
+    lead = m.bytes.decode(dec)
+    length = (
+        1
+        if lead < 0x80
+        else 2
+        if 0xC0 <= lead < 0xE0
+        else 3
+        if 0xE0 <= lead < 0xF0
+        else 4
+        if 0xF0 <= lead < 0xF8
+        else 0
+    )
+    if not length:
+        raise PromptModelError(f"byte 0x{lead:02x} cannot start a UTF-8 character here")
+    raw = bytes([lead, *(m.bytes.decode(dec) for _ in range(length - 1))])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PromptModelError("invalid UTF-8 in a spelled character") from None
