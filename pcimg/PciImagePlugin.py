@@ -26,11 +26,9 @@ EXTENSION = ".pci"
 
 @dataclass(frozen=True)
 class DecodeSettings:
-    """How ``load()`` decodes: generator override, model directory, device."""
+    """How ``load()`` decodes. Model folders and device: ``pcimg.configure_models``."""
 
     generator: str | None = None  # None: the generator the file names
-    model_dir: str | None = None
-    device: str | None = None
 
 
 _settings = DecodeSettings()

@@ -25,6 +25,14 @@ from . import PciImagePlugin as _plugin
 _plugin.register()
 configure_pillow = _plugin.configure
 
+
+def configure_models(**changes):
+    """Where model weights may be loaded from, and how models run (see pcimg.backends.store)."""
+    from .backends.store import configure
+
+    return configure(**changes)
+
+
 __all__ = [
     "DecodeDigest",
     "Descriptor",
@@ -37,6 +45,7 @@ __all__ = [
     "Recipe",
     "SourceInfo",
     "__version__",
+    "configure_models",
     "configure_pillow",
     "decode",
     "encode",

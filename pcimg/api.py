@@ -8,7 +8,7 @@ from typing import BinaryIO, Union
 from PIL import Image
 
 from . import generators
-from .container import ModelRef, PciFile, read, write
+from .container import ModelRef, PciFile, Recipe, read, write
 from .errors import PciError
 
 ImageSource = Union[Image.Image, str, "os.PathLike[str]", BinaryIO]
@@ -54,21 +54,46 @@ def encode_file(
     *,
     prompt: str | None = None,
     captioner: str = "descriptor",
+    captioner_model: str | None = None,
+    generator: str | None = None,
+    recipe: Recipe | None = None,
+    pin_digest: bool = False,
     max_bytes: int | None = None,
     seed: int | None = None,
     seed_search: int = 1,
     texture: bool = True,
     digest: bool = False,
 ) -> PciFile:
-    """Like ``encode`` but returns the PciFile value."""
+    """Like ``encode`` but returns the PciFile value.
+
+    ``captioner="transformers"`` with ``captioner_model`` (an id, ``id@rev`` or a folder)
+    writes the prompt with that model; ``generator`` (likewise) names the diffusers model
+    that must decode the file, with ``recipe`` for its parameters, and ``seed_search``
+    then decodes candidates with it. ``pin_digest`` stores the weights' SHA-256.
+    """
     from .codec.encoder import DEFAULT_MAX_BYTES, encode_image
 
     img = _open_image(image)
     user_prompt = prompt is not None
     if user_prompt:
         ref = ModelRef("captioner", "pcimg/user-prompt")
+    elif captioner == "transformers":
+        if not captioner_model:
+            raise PciError("captioner 'transformers' needs captioner_model (an id or a folder)", field="captioner")
+        from .backends.captioning import caption as model_caption
+
+        prompt, ref = model_caption(img, captioner_model)
+        if pin_digest:
+            from .backends.store import reference_for
+
+            ref = reference_for(captioner_model, "captioner", pin_digest=True)[1]
     else:
         prompt, ref = caption(img, captioner)
+    extra_models: tuple[ModelRef, ...] = ()
+    if generator is not None and _generator_id(generator) != "pcimg/parametric":
+        from .backends.store import reference_for
+
+        extra_models = (reference_for(generator, "generator", pin_digest=pin_digest)[1],)
     return encode_image(
         img,
         prompt=prompt,
@@ -79,6 +104,9 @@ def encode_file(
         use_texture=texture,
         digest=digest,
         trim_prompt=not user_prompt,
+        models=extra_models,
+        recipe=recipe,
+        search_generator=(lambda pci: decode(pci)) if extra_models else None,
     )
 
 

@@ -60,11 +60,60 @@ def _encode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, help="output .pci (one input) or folder")
     p.add_argument("--max-bytes", type=int, help="exact budget for the whole file (default 600)")
     p.add_argument("--prompt", help="use this prompt instead of a captioner")
-    p.add_argument("--captioner", default="descriptor", help="descriptor (default), efficientnet or none")
+    p.add_argument(
+        "--captioner",
+        default="descriptor",
+        help="descriptor (default), efficientnet, transformers (with --captioner-model) or none",
+    )
+    p.add_argument("--captioner-model", metavar="ID_OR_DIR", help="image-to-text model for --captioner transformers")
+    p.add_argument("--generator", default="parametric", help="parametric (default) or diffusers")
+    p.add_argument("--generator-model", metavar="ID_OR_DIR", help="diffusers model that must decode the file")
+    p.add_argument("--steps", type=int, help="recipe: denoising steps")
+    p.add_argument("--strength", type=float, help="recipe: img2img strength, 0..1")
+    p.add_argument("--guidance", type=float, help="recipe: guidance scale")
+    p.add_argument("--scheduler", help="recipe: scheduler name (see spec/SPEC.md)")
+    p.add_argument("--pin-digest", action="store_true", help="store the SHA-256 of the model weights")
+    _model_args(p)
     p.add_argument("--seed", type=int, help="seed for the decoder's detail noise")
     p.add_argument("--seed-search", type=int, default=1, metavar="N", help="try N seeds, keep the closest decode")
     p.add_argument("--no-texture", action="store_true", help="leave out the texture descriptor")
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
+
+
+def _model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model-dir", type=Path, action="append", help="folder of models laid out by id (repeatable)")
+    p.add_argument("--device", help="cpu, cuda, mps ... for model back-ends")
+    p.add_argument("--dtype", choices=("float32", "float16", "bfloat16"), help="model precision")
+    p.add_argument("--no-hf-cache", action="store_true", help="do not look in the Hugging Face cache")
+
+
+def _configure_models(args: argparse.Namespace) -> None:
+    changes = {}
+    if args.model_dir:
+        changes["model_dirs"] = args.model_dir
+    if args.device:
+        changes["device"] = args.device
+    if args.dtype:
+        changes["dtype"] = args.dtype
+    if args.no_hf_cache:
+        changes["use_hf_cache"] = False
+    if changes:
+        from .backends.store import configure
+
+        configure(**changes)
+
+
+def _recipe(args: argparse.Namespace):
+    from .container import Recipe
+
+    if all(v is None for v in (args.steps, args.strength, args.guidance, args.scheduler)):
+        return None
+    return Recipe(
+        steps=args.steps or 0,
+        strength_permille=round(1000 * args.strength) if args.strength is not None else 0,
+        guidance_tenths=round(10 * args.guidance) if args.guidance is not None else 0,
+        scheduler=args.scheduler or "default",
+    )
 
 
 @command("encode", _encode_args)
@@ -72,6 +121,17 @@ def _encode(args: argparse.Namespace) -> int:
     """Encode images into .pci files."""
     from .api import encode
 
+    _configure_models(args)
+    if args.generator not in ("parametric", "diffusers"):
+        raise PciError(f"--generator must be parametric or diffusers, not {args.generator!r}", field="generator")
+    if args.generator == "diffusers" and not args.generator_model:
+        raise PciError("--generator diffusers needs --generator-model ID_OR_DIR", field="generator")
+    model_options = {
+        "captioner_model": args.captioner_model,
+        "generator": args.generator_model if args.generator == "diffusers" else None,
+        "recipe": _recipe(args),
+        "pin_digest": args.pin_digest,
+    }
     status = EXIT_OK
     for source, target in progress(_outputs(args.inputs, args.output, ".pci"), "encode"):
         try:
@@ -84,6 +144,7 @@ def _encode(args: argparse.Namespace) -> int:
                 seed_search=args.seed_search,
                 texture=not args.no_texture,
                 digest=args.digest,
+                **model_options,
             )
         except PciError as exc:
             print(f"{source}: {exc}", file=sys.stderr)
@@ -104,6 +165,7 @@ def _decode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compare", type=Path, help="also write a side-by-side picture here")
     p.add_argument("--original", type=Path, help="original image for --compare")
     p.add_argument("--verify", action="store_true", help="check the decode against the file's digest")
+    _model_args(p)
 
 
 @command("decode", _decode_args)
@@ -112,6 +174,7 @@ def _decode(args: argparse.Namespace) -> int:
     from .api import decode, preview
     from .container import _read_source, parse
 
+    _configure_models(args)
     status = EXIT_OK
     for source, target in progress(_outputs(args.inputs, args.output, ".png"), "decode"):
         try:

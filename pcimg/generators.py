@@ -38,13 +38,10 @@ def add_resolver(resolver: Resolver) -> None:
 
 
 def resolve(ref: ModelRef) -> Generator:
-    for resolver in (_embedded, *_RESOLVERS):
+    from .backends.diffusion import resolver as diffusers_resolver
+
+    for resolver in (_embedded, *_RESOLVERS, diffusers_resolver):
         found = resolver(ref)
         if found is not None:
             return found
-    rev = f"@{ref.revision}" if ref.revision else ""
-    raise PciError(
-        f"generator {ref.id}{rev} is not available: install pcimg[ml] and place its weights in the model "
-        f"directory (PCIMG_MODEL_DIR), or decode a preview with generator='parametric'",
-        field="models.generator",
-    )
+    raise PciError(f"no back-end can run generator {ref.id}", field="models.generator")

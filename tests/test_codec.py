@@ -155,7 +155,7 @@ def test_unknown_descriptor_kind_is_reported(photo):
 
 def test_unknown_generator_is_reported_with_what_to_install():
     pci = PciFile(8, 8, models=(pcimg.ModelRef("generator", "acme/gen", "r1"),), prompt=Prompt.from_text("x"))
-    with pytest.raises(PciError, match="acme/gen@r1 is not available"):
+    with pytest.raises(PciError, match="generator model acme/gen@r1 is not installed"):
         pcimg.decode(pci)
     assert pcimg.decode(pci, generator="parametric").size == (8, 8)
 

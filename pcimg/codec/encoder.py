@@ -8,12 +8,13 @@ whose coefficient-domain error (Parseval: equal to the pixel MSE) is smallest.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 
-from ..container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, write
+from ..container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
 from ..errors import PciError
 from . import colour, dct, dct_descriptor, texture
 from .parametric import render
@@ -169,8 +170,22 @@ def search_seed(pci: PciFile, analysis: Analysis, candidates: int) -> int:
     return min(errors)[1]
 
 
-def reference_digest(pci: PciFile) -> DecodeDigest:
-    pixels = np.asarray(render(pci)).tobytes()
+def search_seed_by_decoding(
+    pci: PciFile, original: np.ndarray, candidates: int, generator: Callable[[PciFile], Image.Image]
+) -> int:
+    """Text+Sketch style: decode each candidate seed with the model, keep the closest (MSE)."""
+    best: tuple[float, int] | None = None
+    for seed in range(pci.seed, pci.seed + candidates):
+        decoded = np.asarray(generator(pci.replace(seed=seed & (2**64 - 1))), dtype=np.float64)
+        error = float(np.mean((decoded - original.astype(np.float64)) ** 2))
+        if best is None or error < best[0]:
+            best = (error, seed)
+    assert best is not None
+    return best[1]
+
+
+def reference_digest(pci: PciFile, generator: Callable[[PciFile], Image.Image] | None = None) -> DecodeDigest:
+    pixels = np.asarray((generator or render)(pci)).tobytes()
     return DecodeDigest("sha256-rgb8", hashlib.sha256(pixels).digest()[:8])
 
 
@@ -185,6 +200,9 @@ def encode_image(
     use_texture: bool = True,
     digest: bool = False,
     trim_prompt: bool = False,
+    models: tuple[ModelRef, ...] = (),
+    recipe: Recipe | None = None,
+    search_generator: Callable[[PciFile], Image.Image] | None = None,
 ) -> PciFile:
     """Encode to a PciFile that fits ``max_bytes`` when written (see ``pcimg.encode``).
 
@@ -198,7 +216,8 @@ def encode_image(
         height=analysis.height,
         colour=colour_name,
         seed=seed,
-        models=(captioner,) if (captioner and prompt) else (),
+        models=((captioner,) if (captioner and prompt) else ()) + models,
+        recipe=recipe,
         prompt=Prompt.smallest(prompt) if prompt else None,
         digest=DecodeDigest("sha256-rgb8", bytes(8)) if digest else None,  # placeholder of the final size
     )
@@ -211,7 +230,7 @@ def encode_image(
         words.pop()
         shorter = " ".join(words)
         template = template.replace(
-            prompt=Prompt.smallest(shorter) if shorter else None, models=template.models if shorter else ()
+            prompt=Prompt.smallest(shorter) if shorter else None, models=template.models if shorter else models
         )
         pci = _fit_any(analysis, template, max_bytes, extra)
     if pci is None:
@@ -222,10 +241,14 @@ def encode_image(
             f"({prompt_bytes} of them prompt)",
             field="max_bytes",
         )
-    if seed_search > 1:
+    if seed_search > 1 and search_generator is not None:
+        pci = pci.replace(seed=search_seed_by_decoding(pci, array, seed_search, search_generator))
+        if len(write(pci)) > max_bytes:
+            pci = pci.replace(seed=seed)
+    elif seed_search > 1:
         pci = pci.replace(seed=search_seed(pci, analysis, seed_search))
         if len(write(pci)) > max_bytes:  # a larger seed varint may not fit
             pci = pci.replace(seed=seed)
     if digest:
-        pci = pci.replace(digest=reference_digest(pci))
+        pci = pci.replace(digest=reference_digest(pci, search_generator))
     return pci

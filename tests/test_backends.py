@@ -1,0 +1,201 @@
+"""Real model back-ends on tiny models built in code and loaded through from_pretrained.
+
+Covers: encode with a transformers captioner and a diffusers generator, deterministic
+decodes (two runs, two processes), model resolution as a security boundary, no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("diffusers", reason="the ml extra is part of the test install (.ci/run)")
+
+from tiny_models import BLIP_ID, CONTROLNET_ID, SD_ID, build_blip, build_controlnet, build_sd
+
+import pcimg
+from pcimg import ModelRef, PciError, Recipe
+from pcimg.backends import store
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("models")
+    sd = build_sd(root)
+    build_sd(root, SD_ID + "@v2", seed=1)
+    build_controlnet(root, sd)
+    build_blip(root)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def models_configured(model_dir, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    previous = store.settings()
+    store.configure(model_dirs=[model_dir], use_hf_cache=False, progress=False)
+    yield
+    store.configure(**previous.__dict__)
+
+
+@pytest.fixture()
+def no_network(monkeypatch):
+    attempts = []
+
+    def refuse(self, address, *args, **kwargs):
+        attempts.append(address)
+        raise OSError("network disabled in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    return attempts
+
+
+def pixels_sha(image) -> str:
+    return hashlib.sha256(np.asarray(image).tobytes()).hexdigest()
+
+
+RECIPE = Recipe(steps=2, strength_permille=600, guidance_tenths=0, scheduler="euler")
+
+
+def test_encode_with_models_records_the_manifest(small_photo, no_network):
+    pci = pcimg.encode_file(small_photo, captioner="transformers", captioner_model=BLIP_ID, generator=SD_ID,
+                            recipe=RECIPE, max_bytes=400)  # fmt: skip
+    assert pci.prompt and pci.prompt.text.strip()
+    assert pci.model("captioner") == ModelRef("captioner", BLIP_ID)
+    assert pci.model("captioner").code == 32
+    assert pci.generator == ModelRef("generator", SD_ID) and pci.generator.code == 16
+    assert pci.recipe == RECIPE
+    assert len(pcimg.write(pci)) <= 400
+    assert no_network == []
+
+
+def test_decode_is_deterministic_and_differs_from_the_embedded_decoder(small_photo, model_dir, tmp_path, no_network):
+    pci = pcimg.encode_file(small_photo, prompt="two red parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300)
+    first, second = pcimg.decode(pci), pcimg.decode(pci)
+    assert first.size == (192, 128)
+    assert pixels_sha(first) == pixels_sha(second)
+    assert pixels_sha(first) != pixels_sha(pcimg.decode(pci, generator="parametric"))
+    path = tmp_path / "m.pci"
+    pcimg.save(pci, path)
+    code = ("import hashlib, sys, numpy, pcimg;"
+            "print(hashlib.sha256(numpy.asarray(pcimg.decode(sys.argv[1])).tobytes()).hexdigest())")  # fmt: skip
+    env = {**os.environ, "PCIMG_MODEL_DIR": str(model_dir), "HF_HUB_OFFLINE": "1"}
+    other = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env,
+                           check=True).stdout.strip().splitlines()[-1]  # fmt: skip
+    assert other == pixels_sha(first)
+    assert no_network == []
+
+
+def test_text_to_image_without_descriptors(no_network):
+    pci = pcimg.PciFile(48, 32, seed=3, models=(ModelRef("generator", SD_ID),), recipe=RECIPE,
+                        prompt=pcimg.Prompt.from_text("a blue sky"))  # fmt: skip
+    image = pcimg.decode(pci)
+    assert image.size == (48, 32)
+    assert pixels_sha(image) == pixels_sha(pcimg.decode(pci))
+
+
+def test_controlnet_named_in_the_manifest_conditions_the_decode(small_photo):
+    pci = pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300)
+    controlled = pci.replace(models=(*pci.models, ModelRef("controlnet", CONTROLNET_ID)))
+    assert pixels_sha(pcimg.decode(controlled)) != pixels_sha(pcimg.decode(pci))
+
+
+def test_revision_selects_its_own_folder_and_missing_ones_say_what_to_install(small_photo):
+    pci = pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID + "@v2", recipe=RECIPE, max_bytes=300)
+    assert pci.generator == ModelRef("generator", SD_ID, "v2")
+    assert pixels_sha(pcimg.decode(pci)) != pixels_sha(
+        pcimg.decode(pci.replace(models=(ModelRef("generator", SD_ID),)))
+    )
+    missing = pci.replace(models=(ModelRef("generator", SD_ID, "v9"),))
+    with pytest.raises(PciError, match=r"stabilityai/sd-turbo@v9 is not installed.*huggingface-cli download"):
+        pcimg.decode(missing)
+
+
+def test_unknown_model_id_is_a_clear_error():
+    pci = pcimg.PciFile(8, 8, models=(ModelRef("generator", "nobody/nothing"),), prompt=pcimg.Prompt.from_text("x"))
+    with pytest.raises(PciError, match="nobody/nothing is not installed"):
+        pcimg.decode(pci)
+
+
+@pytest.mark.parametrize("bad", ["../escape", "/etc/passwd", "a/../../b", "org/name/extra"])
+def test_ids_that_escape_are_refused_even_when_built_in_code(bad):
+    with pytest.raises(PciError, match="not a plain org/name id"):
+        store.locate(ModelRef("generator", bad))
+
+
+def test_symlink_out_of_the_model_directory_is_refused(model_dir, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "model.safetensors").write_bytes(b"x")
+    (model_dir / "evil").mkdir(exist_ok=True)
+    link = model_dir / "evil" / "linked"
+    if not link.exists():
+        link.symlink_to(outside, target_is_directory=True)
+    with pytest.raises(PciError, match="outside"):
+        store.locate(ModelRef("generator", "evil/linked"))
+    inner = model_dir / "evil" / "inner"
+    inner.mkdir(exist_ok=True)
+    (inner / "model.safetensors").write_bytes(b"x")
+    if not (inner / "escape.safetensors").exists():
+        (inner / "escape.safetensors").symlink_to(outside / "model.safetensors")
+    with pytest.raises(PciError, match="links outside"):
+        store.locate(ModelRef("generator", "evil/inner"))
+
+
+def test_pickle_only_weights_are_refused(model_dir):
+    folder = model_dir / "pickles" / "model"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pytorch_model.bin").write_bytes(b"\x80\x04not loaded")
+    (folder / "config.json").write_text("{}")
+    with pytest.raises(PciError, match=r"only pickle weights \(pytorch_model.bin\).*safetensors"):
+        store.locate(ModelRef("generator", "pickles/model"))
+
+
+def test_pinned_weights_digest_is_verified(small_photo, model_dir):
+    pci = pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, pin_digest=True,
+                            max_bytes=400)  # fmt: skip
+    assert len(pci.generator.digest) == 32 and pci.generator.code is None
+    assert pcimg.read(pcimg.write(pci)).generator == pci.generator
+    assert pcimg.decode(pci).size == (192, 128)
+    tampered = pci.replace(models=(ModelRef("generator", SD_ID, "", bytes(32)),))
+    with pytest.raises(PciError, match="weights digest"):
+        pcimg.decode(tampered)
+
+
+def test_seed_search_decodes_candidates_with_the_model(small_photo):
+    pci = pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300, seed=40,
+                            seed_search=3)  # fmt: skip
+    assert 40 <= pci.seed < 43
+
+
+def test_pillow_load_uses_the_named_model(small_photo, tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "p.pci"
+    pcimg.save(pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300), path)
+    with Image.open(path) as im:
+        im.load()
+        assert pixels_sha(im) == pixels_sha(pcimg.decode(path))
+
+
+def test_cli_encode_and_decode_with_models(model_dir, tmp_path):
+    from pcimg.cli import main
+
+    out, png = tmp_path / "c.pci", tmp_path / "c.png"
+    example = Path(__file__).resolve().parents[1] / "examples" / "kodim23.png"
+    assert main(["encode", str(example), "-o", str(out), "--captioner", "transformers", "--captioner-model", BLIP_ID,
+                 "--generator", "diffusers", "--generator-model", SD_ID, "--model-dir", str(model_dir),
+                 "--steps", "2", "--strength", "0.6", "--max-bytes", "400"]) == 0  # fmt: skip
+    pci = pcimg.read(out)
+    assert pci.generator.id == SD_ID and pci.recipe.steps == 2 and pci.recipe.strength_permille == 600
+    assert main(["decode", str(out), "-o", str(png), "--model-dir", str(model_dir), "--size", "96x64"]) == 0
+    assert main(["decode", str(out), "-o", str(tmp_path / "p.png"), "--generator", "parametric"]) == 0
