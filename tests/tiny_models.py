@@ -49,8 +49,10 @@ def build_sd(root: Path, model_id: str = SD_ID, seed: int = 0) -> Path:
                                         eos_token_id=2, pad_token_id=1))  # fmt: skip
     folder = root / model_id
     clip_tokenizer_files(folder / "_tok")
-    tokenizer = CLIPTokenizer(str(folder / "_tok" / "vocab.json"), str(folder / "_tok" / "merges.txt"), model_max_length=77,
-                              pad_token="!")  # fmt: skip
+    tok_dir = folder / "_tok"
+    tokenizer = CLIPTokenizer(
+        str(tok_dir / "vocab.json"), str(tok_dir / "merges.txt"), model_max_length=77, pad_token="!"
+    )
     scheduler = EulerDiscreteScheduler(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012,
                                        beta_schedule="scaled_linear", steps_offset=1)  # fmt: skip
     pipe = StableDiffusionImg2ImgPipeline(vae=vae, text_encoder=text, tokenizer=tokenizer, unet=unet,
