@@ -184,3 +184,14 @@ def test_descriptor_captioner_names_colours():
     sky.paste((60, 160, 60), (0, 42, 64, 64))
     text = pcimg.read(pcimg.encode(sky, max_bytes=300)).prompt.text
     assert "blue at the top" in text and "green at the bottom" in text
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("size", [(1, 1), (2, 2), (7, 1), (1, 7), (3, 500), (500, 3), (16384, 2)])
+@pytest.mark.parametrize("budget", [40, 400, 983])
+def test_extreme_shapes_encode_and_decode(size, budget):
+    rng = np.random.default_rng(size[0] * 31 + size[1])
+    image = Image.fromarray(rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8))
+    data = pcimg.encode(image, max_bytes=budget)
+    assert len(data) <= budget
+    assert pcimg.decode(data).size == size

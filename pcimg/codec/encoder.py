@@ -102,6 +102,7 @@ def texture_descriptor(analysis: Analysis, base: PciFile, long_regions: int) -> 
         rx, ry = long_regions, max(1, round(long_regions * analysis.height / analysis.width))
     else:
         rx, ry = max(1, round(long_regions * analysis.width / analysis.height)), long_regions
+    rx, ry = min(rx, analysis.width), min(ry, analysis.height)  # every region holds a pixel
     ys = np.linspace(0, y.shape[0], ry + 1).astype(int)
     xs = np.linspace(0, y.shape[1], rx + 1).astype(int)
     rms = np.array(
