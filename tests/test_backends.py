@@ -116,7 +116,7 @@ def test_revision_selects_its_own_folder_and_missing_ones_say_what_to_install(sm
         pcimg.decode(pci.replace(models=(ModelRef("generator", SD_ID),)))
     )
     missing = pci.replace(models=(ModelRef("generator", SD_ID, "v9"),))
-    with pytest.raises(PciError, match=r"stabilityai/sd-turbo@v9 is not installed.*huggingface-cli download"):
+    with pytest.raises(PciError, match=r"stabilityai/sd-turbo@v9 is not installed.*hf download"):
         pcimg.decode(missing)
 
 

@@ -95,7 +95,7 @@ def locate(ref: ModelRef) -> Path:
     rev = f" --revision {ref.revision}" if ref.revision else ""
     raise PciError(
         f"{ref.role} model {folder_name(ref)} is not installed. Looked in: {where} and the Hugging Face cache. "
-        f"Put its safetensors files in {target}, or run `huggingface-cli download {ref.id}{rev}`",
+        f"Put its safetensors files in {target}, or run `hf download {ref.id}{rev}` (Hugging Face cache)",
         field="models.id",
     )
 
