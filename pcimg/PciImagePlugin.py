@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from PIL import Image, ImageFile
 
-from .container import PciFile, _read_source, parse
+from .container import PciFile, read_bytes, parse
 from .errors import PciError
 from .registry import SIGNATURE
 
@@ -58,7 +58,7 @@ class PciImageFile(ImageFile.ImageFile):
 
     def _open(self) -> None:
         assert self.fp is not None
-        data = _read_source(self.fp)
+        data = read_bytes(self.fp)
         if not _accept(data):
             raise SyntaxError("not a .pci file")
         pci = parse(data)  # a damaged .pci raises PciError, with its message, out of Image.open

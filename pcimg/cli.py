@@ -33,14 +33,15 @@ def _info_args(p: argparse.ArgumentParser) -> None:
 
 @command("info", _info_args)
 def _info(args: argparse.Namespace) -> int:
-    from .container import _read_source, parse
+    """Print every field of .pci files and the size of every part."""
+    from .container import read_bytes, parse
     from .inspect import describe, render_text
 
     status = EXIT_OK
     results = []
     for path in args.files:
         try:
-            data = _read_source(path)
+            data = read_bytes(path)
             info = describe(parse(data), file_size=len(data))
         except PciError as exc:
             print(f"{path}: {exc}", file=sys.stderr)

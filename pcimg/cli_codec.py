@@ -172,13 +172,13 @@ def _decode_args(p: argparse.ArgumentParser) -> None:
 def _decode(args: argparse.Namespace) -> int:
     """Decode .pci files into images."""
     from .api import decode, preview
-    from .container import _read_source, parse
+    from .container import read_bytes, parse
 
     _configure_models(args)
     status = EXIT_OK
     for source, target in progress(_outputs(args.inputs, args.output, ".png"), "decode"):
         try:
-            data = _read_source(source)
+            data = read_bytes(source)
             pci = parse(data)
             image = (
                 preview(pci, size=args.size) if args.draft else decode(pci, size=args.size, generator=args.generator)

@@ -202,10 +202,11 @@ class PciFile:
 
 def read(source: Source) -> PciFile:
     """Parse a .pci file from bytes, a path or a binary file object."""
-    return parse(_read_source(source))
+    return parse(read_bytes(source))
 
 
-def _read_source(source: Source) -> bytes:
+def read_bytes(source: Source) -> bytes:
+    """The bytes of a .pci source, read under the file-size cap (never trusting a declared size)."""
     cap = LIMITS["max_file_bytes"]
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .container import _read_source, parse
+from .container import read_bytes, parse
 from .errors import PciError
 from .registry import MODELS
 
@@ -31,7 +31,7 @@ class Verdict:
 def validate(path: str | Path) -> Verdict:
     verdict = Verdict(str(path), True)
     try:
-        data = _read_source(path)
+        data = read_bytes(path)
         pci = parse(data)
     except PciError as exc:
         verdict.valid = False
