@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from PIL import Image, ImageFile
 
-from .container import PciFile, read_bytes, parse
+from .container import PciFile, parse, read_bytes
 from .errors import PciError
 from .registry import SIGNATURE
 

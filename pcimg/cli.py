@@ -34,7 +34,7 @@ def _info_args(p: argparse.ArgumentParser) -> None:
 @command("info", _info_args)
 def _info(args: argparse.Namespace) -> int:
     """Print every field of .pci files and the size of every part."""
-    from .container import read_bytes, parse
+    from .container import parse, read_bytes
     from .inspect import describe, render_text
 
     status = EXIT_OK

@@ -172,7 +172,7 @@ def _decode_args(p: argparse.ArgumentParser) -> None:
 def _decode(args: argparse.Namespace) -> int:
     """Decode .pci files into images."""
     from .api import decode, preview
-    from .container import read_bytes, parse
+    from .container import parse, read_bytes
 
     _configure_models(args)
     status = EXIT_OK

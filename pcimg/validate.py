@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .container import read_bytes, parse
+from .container import parse, read_bytes
 from .errors import PciError
 from .registry import MODELS
 
