@@ -165,19 +165,20 @@ def plots(rows: list[Measured], out: Path) -> None:
         plt.close(fig)
 
 
-def contact_sheet(paths: list[Path], decodes: list[dict[int, np.ndarray]], out: Path, columns: int = 4) -> None:
-    """Original then each budget's decode, one row per image (first ``columns``... images), thumbnails."""
-    thumbs = []
+def contact_sheet(paths: list[Path], decodes: list[dict[int, np.ndarray]], out: Path, width: int = 192) -> None:
+    """One row per image (first six): the original, then the descriptors-only decode per budget."""
+    rows = []
     for path, dec in list(zip(paths, decodes, strict=True))[:6]:
         row = [Image.open(path).convert("RGB")] + [Image.fromarray(dec[b]) for b in sorted(dec)]
-        thumbs.append([im.resize((192, round(192 * im.height / im.width))) for im in row])
-    if not thumbs:
+        rows.append([im.resize((width, round(width * im.height / im.width))) for im in row])
+    if not rows:
         return
-    height = max(t.height for row in thumbs for t in row)
-    sheet = Image.new("RGB", (192 * len(thumbs[0]), height * len(thumbs)), "white")
-    for j, row in enumerate(thumbs):
-        for i, t in enumerate(row):
-            sheet.paste(t, (192 * i, height * j))
+    sheet = Image.new("RGB", (width * len(rows[0]), sum(row[0].height for row in rows)), "white")
+    top = 0
+    for row in rows:
+        for i, thumb in enumerate(row):
+            sheet.paste(thumb, (width * i, top))
+        top += row[0].height
     sheet.save(out / "contact-sheet.png")
 
 
