@@ -224,7 +224,7 @@ def read_bytes(source: Source) -> bytes:
     else:
         raise PciError(f"cannot read a .pci from {type(source).__name__}", field="file")
     if len(data) > cap:
-        raise PciError(f"file larger than the {cap}-byte limit", field="file", offset=cap)
+        raise PciError(f"file larger than max_file_bytes = {cap}", field="file", offset=cap)
     return data
 
 
@@ -296,7 +296,7 @@ def _parse(data: bytes) -> PciFile:
         length, pos = _read_length(data, pos + 1, end)
         count += 1
         if count > LIMITS["max_parts"]:
-            raise PciError(f"more than {LIMITS['max_parts']} parts", field="parts", offset=part_start)
+            raise PciError(f"more than max_parts = {LIMITS['max_parts']} parts", field="parts", offset=part_start)
         if part_type <= previous:
             what = "repeated" if part_type == previous else "out of order"
             raise PciError(
@@ -401,7 +401,7 @@ def _descriptors(value, offset: int) -> tuple[Descriptor, ...]:
     total = sum(len(d.payload) for d in entries)
     if total > LIMITS["max_descriptor_bytes"]:
         raise PciError(
-            f"descriptor payloads total {total} bytes, limit {LIMITS['max_descriptor_bytes']}",
+            f"descriptor payloads total {total} bytes, over max_descriptor_bytes = {LIMITS['max_descriptor_bytes']}",
             field="descriptors.payload",
             offset=offset,
         )

@@ -124,7 +124,9 @@ def decode_prompt(codec: int, declared: int | None, data: bytes, *, offset: int 
                 f"prompt decodes to {len(raw)} bytes, declared {declared}", field="prompt.length", offset=offset
             )
     if len(raw) > MAX_PROMPT:
-        raise PciError(f"prompt of {len(raw)} bytes exceeds {MAX_PROMPT}", field="prompt.data", offset=offset)
+        raise PciError(
+            f"prompt of {len(raw)} bytes exceeds max_prompt_bytes = {MAX_PROMPT}", field="prompt.data", offset=offset
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -137,5 +139,5 @@ def _utf8(text: str) -> bytes:
     except UnicodeEncodeError as exc:
         raise PciError(f"prompt cannot be UTF-8 encoded: {exc.reason}", field="prompt") from None
     if len(raw) > MAX_PROMPT:
-        raise PciError(f"prompt of {len(raw)} bytes exceeds {MAX_PROMPT}", field="prompt")
+        raise PciError(f"prompt of {len(raw)} bytes exceeds max_prompt_bytes = {MAX_PROMPT}", field="prompt")
     return raw

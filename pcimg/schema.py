@@ -90,16 +90,27 @@ def encode_varint(value: int) -> bytes:
             return bytes(out)
 
 
-class Bounded(Subconstruct):
-    """An integer field that must lie in lo..hi (inclusive), checked on parse and build."""
+def _limit_message(value, hi: int, limit: str | None, what: str = "value") -> str | None:
+    """Names the spec's limit when a value goes over it (e.g. "exceeds max_dimension = 16384")."""
+    if limit is not None and isinstance(value, int) and value > hi:
+        return f"{what} {value} exceeds {limit} = {hi}"
+    return None
 
-    def __init__(self, subcon, lo: int, hi: int):
+
+class Bounded(Subconstruct):
+    """An integer field that must lie in lo..hi (inclusive), checked on parse and build.
+
+    ``limit`` names the registry limit that ``hi`` comes from, for the error message.
+    """
+
+    def __init__(self, subcon, lo: int, hi: int, limit: str | None = None):
         super().__init__(subcon)
-        self.lo, self.hi = lo, hi
+        self.lo, self.hi, self.limit = lo, hi, limit
 
     def _check(self, value, offset, path):
         if not isinstance(value, int) or not self.lo <= value <= self.hi:
-            raise FieldError(f"value {value!r} outside {self.lo}..{self.hi}", offset, path)
+            message = _limit_message(value, self.hi, self.limit)
+            raise FieldError(message or f"value {value!r} outside {self.lo}..{self.hi}", offset, path)
 
     def _parse(self, stream, context, path):
         start = stream_tell(stream, path)
@@ -133,22 +144,28 @@ class Registered(Subconstruct):
 
 
 class Blob(Construct):
-    """Bytes with a varint length prefix, at most ``max_bytes`` long."""
+    """Bytes with a varint length prefix, at most ``max_bytes`` long (``limit`` names that bound)."""
 
-    def __init__(self, max_bytes: int, min_bytes: int = 0):
+    def __init__(self, max_bytes: int, min_bytes: int = 0, limit: str | None = None):
         super().__init__()
-        self.max_bytes, self.min_bytes = max_bytes, min_bytes
+        self.max_bytes, self.min_bytes, self.limit = max_bytes, min_bytes, limit
+
+    def _length_error(self, length: int, offset: int, path) -> FieldError:
+        message = _limit_message(length, self.max_bytes, self.limit, "length")
+        return FieldError(message or f"length {length} outside {self.min_bytes}..{self.max_bytes}", offset, path)
 
     def _parse(self, stream, context, path):
         start = stream_tell(stream, path)
         length = VarUInt()._parsereport(stream, context, path)
         if not self.min_bytes <= length <= self.max_bytes:
-            raise FieldError(f"length {length} outside {self.min_bytes}..{self.max_bytes}", start, path)
+            raise self._length_error(length, start, path)
         return stream_read(stream, length, path)
 
     def _build(self, obj, stream, context, path):
-        if not isinstance(obj, (bytes, bytearray)) or not self.min_bytes <= len(obj) <= self.max_bytes:
-            raise FieldError(f"blob of {len(obj)} bytes outside {self.min_bytes}..{self.max_bytes}", 0, path)
+        if not isinstance(obj, (bytes, bytearray)):
+            raise FieldError(f"expected bytes, got {type(obj).__name__}", 0, path)
+        if not self.min_bytes <= len(obj) <= self.max_bytes:
+            raise self._length_error(len(obj), 0, path)
         header = encode_varint(len(obj))
         stream_write(stream, header, len(header), path)
         stream_write(stream, bytes(obj), len(obj), path)
@@ -158,8 +175,8 @@ class Blob(Construct):
 class Text(Blob):
     """UTF-8 text with a varint length prefix, optionally restricted by a pattern."""
 
-    def __init__(self, max_bytes: int, pattern: str | None = None, min_bytes: int = 0):
-        super().__init__(max_bytes, min_bytes)
+    def __init__(self, max_bytes: int, pattern: str | None = None, min_bytes: int = 0, limit: str | None = None):
+        super().__init__(max_bytes, min_bytes, limit)
         self.pattern = re.compile(pattern) if pattern else None
 
     def _parse(self, stream, context, path):
@@ -215,7 +232,7 @@ SHA256_BYTES = 32
 MODEL_FORM_CODE, MODEL_FORM_ID, MODEL_FORM_ID_DIGEST = 0, 1, 2
 
 L = LIMITS
-DIMENSION = Bounded(VarUInt(), 1, L["max_dimension"])
+DIMENSION = Bounded(VarUInt(), 1, L["max_dimension"], "max_dimension")
 
 HEADER = Struct(
     "width" / DIMENSION,
@@ -224,8 +241,8 @@ HEADER = Struct(
     "seed" / VarUInt(),
 )
 
-_MODEL_ID = Text(L["max_model_id_bytes"], MODEL_ID_PATTERN, min_bytes=1)
-_REVISION = Text(L["max_revision_bytes"], REVISION_PATTERN)
+_MODEL_ID = Text(L["max_model_id_bytes"], MODEL_ID_PATTERN, min_bytes=1, limit="max_model_id_bytes")
+_REVISION = Text(L["max_revision_bytes"], REVISION_PATTERN, limit="max_revision_bytes")
 
 MODEL_ENTRY = Struct(
     "role" / Registered(Int8ub, ROLES),
@@ -244,17 +261,17 @@ MODEL_ENTRY = Struct(
 )
 
 MODELS_PART = Struct(
-    "entries" / PrefixedArray(Bounded(Int8ub, 1, L["max_models"]), MODEL_ENTRY),
+    "entries" / PrefixedArray(Bounded(Int8ub, 1, L["max_models"], "max_models"), MODEL_ENTRY),
     Terminated,
 )
 
 RECIPE_PART = Struct(
-    "steps" / Bounded(VarUInt(), 0, L["max_steps"]),
+    "steps" / Bounded(VarUInt(), 0, L["max_steps"], "max_steps"),
     "strength_permille" / Bounded(VarUInt(), 0, 1000),
     "guidance_tenths" / Bounded(VarUInt(), 0, 1000),
     "scheduler" / Registered(Int8ub, SCHEDULERS),
-    "work_width" / Bounded(VarUInt(), 0, L["max_dimension"]),
-    "work_height" / Bounded(VarUInt(), 0, L["max_dimension"]),
+    "work_width" / Bounded(VarUInt(), 0, L["max_dimension"], "max_dimension"),
+    "work_height" / Bounded(VarUInt(), 0, L["max_dimension"], "max_dimension"),
     Terminated,
 )
 
@@ -262,18 +279,19 @@ DESCRIPTOR_ENTRY = Struct(
     "kind" / Bounded(VarUInt(), 1, 0x3FFF),
     "version" / Int8ub,
     "quant" / Int8ub,
-    "payload" / Blob(L["max_descriptor_bytes"]),
+    "payload" / Blob(L["max_descriptor_bytes"], limit="max_descriptor_bytes"),
 )
 
 DESCRIPTORS_PART = Struct(
-    "entries" / PrefixedArray(Bounded(Int8ub, 1, L["max_descriptors"]), DESCRIPTOR_ENTRY),
+    "entries" / PrefixedArray(Bounded(Int8ub, 1, L["max_descriptors"], "max_descriptors"), DESCRIPTOR_ENTRY),
     Terminated,
 )
 
 PROMPT_RAW = 0
 PROMPT_PART = Struct(
     "codec" / Registered(Int8ub, PROMPT_CODECS),
-    "length" / Switch(this.codec == PROMPT_RAW, {False: Bounded(VarUInt(), 0, L["max_prompt_bytes"])}),
+    "length"
+    / Switch(this.codec == PROMPT_RAW, {False: Bounded(VarUInt(), 0, L["max_prompt_bytes"], "max_prompt_bytes")}),
     "data" / Rest(L["max_file_bytes"]),
     Terminated,
 )
@@ -293,8 +311,8 @@ DIGEST_PART = Struct(
 METADATA_PART = Struct(
     "entries"
     / PrefixedArray(
-        Bounded(Int8ub, 1, L["max_metadata_entries"]),
-        Struct("key" / Text(63, METADATA_KEY_PATTERN, 1), "value" / Text(L["max_text_bytes"])),
+        Bounded(Int8ub, 1, L["max_metadata_entries"], "max_metadata_entries"),
+        Struct("key" / Text(63, METADATA_KEY_PATTERN, 1), "value" / Text(L["max_text_bytes"], limit="max_text_bytes")),
     ),
     Terminated,
 )

@@ -19,7 +19,9 @@ MS_SSIM_REFERENCE = 0.9296983743899148
 def pair() -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(2026)
     y, x = np.mgrid[0:192, 0:256]
-    ref = np.stack([128 + 80 * np.sin(x / 17.0) * np.cos(y / 23.0), 100 + 60 * np.cos((x + y) / 31.0), 90 + 0.3 * x], -1)
+    ref = np.stack(
+        [128 + 80 * np.sin(x / 17.0) * np.cos(y / 23.0), 100 + 60 * np.cos((x + y) / 31.0), 90 + 0.3 * x], -1
+    )
     ref = np.clip(ref + rng.normal(0, 6, ref.shape), 0, 255).astype(np.uint8)
     test = np.clip(ref.astype(float) + rng.normal(0, 12, ref.shape) + 5, 0, 255).astype(np.uint8)
     return ref, test

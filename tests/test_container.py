@@ -168,10 +168,10 @@ def test_dimension_limit():
     limit = LIMITS["max_dimension"]
     ok = with_crc(header(limit, 1) + bytes([0x04, 2, 0, ord("x")]))
     assert pcimg.read(ok).width == limit
-    with pytest.raises(PciError, match=f"outside 1..{limit}") as err:
+    with pytest.raises(PciError, match=f"exceeds max_dimension = {limit}") as err:
         pcimg.read(with_crc(header(limit + 1, 1) + bytes([0x04, 2, 0, ord("x")])))
     assert err.value.field == "header.width"
-    with pytest.raises(PciError, match="outside 1"):
+    with pytest.raises(PciError, match="max_dimension"):
         pcimg.write(PciFile(1, limit + 1, prompt=Prompt.from_text("x")))
 
 
@@ -185,7 +185,7 @@ def test_part_count_limit():
     base = header(4, 4) + bytes([0x04, 2, 0, ord("x")])
     limit = LIMITS["max_parts"]
     parts = b"".join(bytes([t, 0]) for t in range(0x90, 0x90 + limit))
-    with pytest.raises(PciError, match=f"more than {limit} parts"):
+    with pytest.raises(PciError, match=f"more than max_parts = {limit} parts"):
         pcimg.read(with_crc(base + parts))
     assert pcimg.read(with_crc(base + parts[: 2 * (limit - 1)]))
 
@@ -193,10 +193,10 @@ def test_part_count_limit():
 def test_prompt_length_limit():
     limit = LIMITS["max_prompt_bytes"]
     assert pcimg.read(pcimg.write(PciFile(4, 4, prompt=Prompt.from_text("a" * limit, "raw"))))
-    with pytest.raises(PciError, match=f"exceeds {limit}"):
+    with pytest.raises(PciError, match=f"exceeds max_prompt_bytes = {limit}"):
         Prompt.from_text("a" * (limit + 1))
     raw = b"a" * (limit + 1)
-    with pytest.raises(PciError, match=f"exceeds {limit}"):
+    with pytest.raises(PciError, match=f"exceeds max_prompt_bytes = {limit}"):
         pcimg.read(with_crc(header(4, 4) + bytes([0x04]) + encode_varint(len(raw) + 1) + b"\x00" + raw))
 
 
@@ -222,15 +222,15 @@ def test_declared_prompt_length_above_limit_rejected_before_decompressing():
 
 def test_descriptor_size_limit():
     limit = LIMITS["max_descriptor_bytes"]
-    with pytest.raises(PciError, match=f"outside 0..{limit}"):
+    with pytest.raises(PciError, match=f"exceeds max_descriptor_bytes = {limit}"):
         pcimg.write(PciFile(4, 4, descriptors=(Descriptor(1, 1, 0, bytes(limit + 1)),)))
-    with pytest.raises(PciError, match="total"):
+    with pytest.raises(PciError, match="total .* over max_descriptor_bytes"):
         pcimg.write(PciFile(4, 4, descriptors=(Descriptor(1, 1, 0, bytes(limit)), Descriptor(2, 1, 0, b"x"))))
 
 
 def test_file_size_limit():
     limit = LIMITS["max_file_bytes"]
-    with pytest.raises(PciError, match=f"{limit}-byte limit"):
+    with pytest.raises(PciError, match=f"larger than max_file_bytes = {limit}"):
         pcimg.read(b"\x00" * (limit + 1))
 
 
@@ -268,3 +268,45 @@ def test_save_is_atomic(tmp_path, monkeypatch):
         pcimg.save(PciFile(0, 1, prompt=Prompt.from_text("x")), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["x.pci"]
+
+
+# Every limit in the registry: a file (or value) just over it, and the limit's name in the error.
+L = LIMITS
+
+
+def _over(name: str):
+    x = Prompt.from_text("x", "raw")
+    return {
+        "max_file_bytes": lambda: pcimg.read(b"\x00" * (L[name] + 1)),
+        "max_dimension": lambda: pcimg.write(PciFile(L[name] + 1, 1, prompt=x)),
+        "max_parts": lambda: pcimg.read(
+            with_crc(header(4, 4) + bytes([0x04, 2, 0, 120]) + b"".join(bytes([t, 0]) for t in range(0x90, 0xB1)))
+        ),
+        "max_prompt_bytes": lambda: Prompt.from_text("a" * (L[name] + 1)),
+        "max_descriptor_bytes": lambda: pcimg.write(
+            PciFile(4, 4, descriptors=(Descriptor(1, 1, 0, bytes(L[name] + 1)),))
+        ),
+        "max_descriptors": lambda: pcimg.write(
+            PciFile(4, 4, descriptors=tuple(Descriptor(k, 1, 0, b"") for k in range(1, L[name] + 2)))
+        ),
+        "max_models": lambda: pcimg.write(
+            PciFile(4, 4, prompt=x, models=tuple(ModelRef("generator", f"o/m{i}") for i in range(L[name] + 1)))
+        ),
+        "max_model_id_bytes": lambda: pcimg.write(
+            PciFile(4, 4, prompt=x, models=(ModelRef("generator", "o/" + "m" * L[name]),))
+        ),
+        "max_revision_bytes": lambda: pcimg.write(
+            PciFile(4, 4, prompt=x, models=(ModelRef("generator", "o/m", "r" * (L[name] + 1)),))
+        ),
+        "max_metadata_entries": lambda: pcimg.write(
+            PciFile(4, 4, prompt=x, metadata=tuple((f"k{i}", "v") for i in range(L[name] + 1)))
+        ),
+        "max_text_bytes": lambda: pcimg.write(PciFile(4, 4, prompt=x, metadata=(("k", "v" * (L[name] + 1)),))),
+        "max_steps": lambda: pcimg.write(PciFile(4, 4, prompt=x, recipe=Recipe(steps=L[name] + 1))),
+    }[name]
+
+
+@pytest.mark.parametrize("name", sorted(LIMITS))
+def test_every_limit_is_enforced_and_named(name):
+    with pytest.raises(PciError, match=name):
+        _over(name)()
