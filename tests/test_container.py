@@ -224,7 +224,7 @@ def test_descriptor_size_limit():
     limit = LIMITS["max_descriptor_bytes"]
     with pytest.raises(PciError, match=f"exceeds max_descriptor_bytes = {limit}"):
         pcimg.write(PciFile(4, 4, descriptors=(Descriptor(1, 1, 0, bytes(limit + 1)),)))
-    with pytest.raises(PciError, match="total .* over max_descriptor_bytes"):
+    with pytest.raises(PciError, match=r"total .* over max_descriptor_bytes"):
         pcimg.write(PciFile(4, 4, descriptors=(Descriptor(1, 1, 0, bytes(limit)), Descriptor(2, 1, 0, b"x"))))
 
 
