@@ -53,9 +53,8 @@ def main() -> None:
             sizes["zstd"].append(len(zstandard.ZstdCompressor(level=19).compress(raw)))
             sizes["range"].append(len(entry.payload) - 4)
         means = {k: statistics.mean(v) for k, v in sizes.items()}
-        print(
-            f"| {budget} | {means['varints']:.0f} | {means['brotli']:.0f} | {means['zstd']:.0f} | {means['range']:.0f} |"
-        )
+        cells = " | ".join(f"{means[k]:.0f}" for k in ("varints", "brotli", "zstd", "range"))
+        print(f"| {budget} | {cells} |")
 
 
 if __name__ == "__main__":
