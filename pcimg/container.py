@@ -44,7 +44,9 @@ from .schema import (
     FieldError,
     encode_varint,
 )
+from .schema_compiler import COMPILED
 
+SCHEMAS = {"header": HEADER, **PART_SCHEMAS}
 CRC_BYTES = 4
 PREFIX_BYTES = len(SIGNATURE) + 2
 UNREGISTERED_PREFIX = "registry:"
@@ -228,10 +230,14 @@ def read_bytes(source: Source) -> bytes:
     return data
 
 
-def parse(data: bytes) -> PciFile:
-    """Parse and validate a whole .pci file held in memory."""
+def parse(data: bytes, *, engine: str = "compiled") -> PciFile:
+    """Parse and validate a whole .pci file held in memory.
+
+    ``engine="construct"`` runs construct's interpreter on the same schemas instead of their
+    compiled form (schema_compiler.py): slower, identical results; kept for cross-checks.
+    """
     try:
-        return _parse(data)
+        return _parse(data, engine)
     except PciError:
         raise
     except (
@@ -251,11 +257,8 @@ def parse(data: bytes) -> PciFile:
 
 def check_prefix(data: bytes) -> tuple[int, int]:
     """Check signature and version; return (major, minor). Shared with Pillow's _accept."""
-    for index, expected in enumerate(SIGNATURE):
-        if index >= len(data):
-            raise PciError("truncated signature", field="signature", offset=index)
-        if data[index] != expected:
-            raise PciError("not a .pci file: bad signature", field="signature", offset=index)
+    if data[: len(SIGNATURE)] != SIGNATURE:
+        _signature_error(data)
     if len(data) < PREFIX_BYTES:
         raise PciError("truncated version", field="version", offset=len(data))
     major, minor = data[len(SIGNATURE)], data[len(SIGNATURE) + 1]
@@ -268,7 +271,16 @@ def check_prefix(data: bytes) -> tuple[int, int]:
     return major, minor
 
 
-def _parse(data: bytes) -> PciFile:
+def _signature_error(data: bytes) -> None:
+    """Raise for the first byte that differs from the signature (or where the file ends)."""
+    for index, expected in enumerate(SIGNATURE):
+        if index >= len(data):
+            raise PciError("truncated signature", field="signature", offset=index)
+        if data[index] != expected:
+            raise PciError("not a .pci file: bad signature", field="signature", offset=index)
+
+
+def _parse(data: bytes, engine: str) -> PciFile:
     _, minor = check_prefix(data)
     if len(data) < PREFIX_BYTES + CRC_BYTES + 1:
         raise PciError("file too short for header and CRC", field="header", offset=len(data))
@@ -278,7 +290,7 @@ def _parse(data: bytes) -> PciFile:
     if stored_crc != actual_crc:
         raise PciError(f"CRC-32 mismatch: stored {stored_crc:08x}, computed {actual_crc:08x}", field="crc", offset=end)
 
-    header, pos = _parse_payload("header", HEADER, data, PREFIX_BYTES, end, allow_rest=True)
+    header, pos = _parse_payload("header", data, PREFIX_BYTES, end, engine, allow_rest=True)
     fields: dict = {
         "width": header.width,
         "height": header.height,
@@ -311,7 +323,7 @@ def _parse(data: bytes) -> PciFile:
             extra.append(RawPart(part_type, bytes(data[pos:payload_end])))
             sizes[f"0x{part_type:02x}"] = payload_end - part_start
         else:
-            value, _ = _parse_payload(entry.name, PART_SCHEMAS[entry.name], data, pos, payload_end)
+            value, _ = _parse_payload(entry.name, data, pos, payload_end, engine)
             fields[entry.name] = _CONVERT[entry.name](value, pos)
             sizes[entry.name] = payload_end - part_start
         pos = payload_end
@@ -342,20 +354,27 @@ def _read_length(data: bytes, pos: int, end: int) -> tuple[int, int]:
     raise PciError("part length varint too long", field="part.length", offset=start)
 
 
-def _parse_payload(name: str, schema, data: bytes, start: int, end: int, allow_rest: bool = False):
-    stream = io.BytesIO(data[start:end])
+def _parse_payload(name: str, data: bytes, start: int, end: int, engine: str, allow_rest: bool = False):
+    """Parse one payload with the compiled schema (default) or construct's interpreter."""
     try:
-        value = schema.parse_stream(stream)
+        if engine == "compiled":
+            value, pos = COMPILED[name](data, start, end)
+            return value, pos if allow_rest else end
+        stream = io.BytesIO(data[start:end])
+        try:
+            value = SCHEMAS[name].parse_stream(stream)
+        except FieldError:
+            raise
+        except ConstructError as exc:
+            message = str(exc).split("\n")[-1].strip() or type(exc).__name__
+            if "expected end of stream" in message:
+                message = "trailing bytes after the last field"
+            elif "stream read less than specified amount" in message:
+                message = "truncated field"
+            raise FieldError(message, stream.tell(), exc.path) from None
+        return value, start + stream.tell() if allow_rest else end
     except FieldError as exc:
         raise PciError(exc.reason, field=_field_name(name, exc.path), offset=start + exc.offset) from None
-    except ConstructError as exc:
-        message = str(exc).split("\n")[-1].strip() or type(exc).__name__
-        if "expected end of stream" in message:
-            message = "trailing bytes after the last field"
-        elif "stream read less than specified amount" in message:
-            message = "truncated field"
-        raise PciError(message, field=_field_name(name, exc.path), offset=start + stream.tell()) from None
-    return value, start + stream.tell() if allow_rest else end
 
 
 def _field_name(part: str, path: str | None) -> str:

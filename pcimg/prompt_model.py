@@ -161,28 +161,42 @@ def decode(data: bytes, declared: int) -> bytes:
     """Exactly ``declared`` UTF-8 bytes, or PromptModelError."""
     m = model()
     dec = rc.Decoder(data)
+    symbol = dec.symbol  # bound once: this loop is the hot path of reading a .pci
+    classes = [t.cumulative for t in m.classes]
+    cases = [t.cumulative for t in m.cases]
+    punct, punct_table, digits = m.punct, m.punct_table.cumulative, m.digits.cumulative
     out: list[str] = []
     size = 0
     context, sentence_start = START, True
     while size < declared:
-        piece_class = m.classes[context].decode(dec)
+        piece_class = symbol(classes[context])
         if piece_class == WORD:
-            piece = _decode_word(dec, m, m.cases[0 if sentence_start else 1].decode(dec), declared - size)
+            piece = _decode_word(dec, m, symbol(cases[0 if sentence_start else 1]), declared - size)
+            size += len(piece)
+            sentence_start = False
+            context = AFTER_WORD
         elif piece_class == SPACE:
             piece = " "
+            size += 1
+            context = AFTER_SPACE
         elif piece_class == PUNCT:
-            piece = m.punct[m.punct_table.decode(dec)]
+            piece = punct[symbol(punct_table)]
+            size += len(piece.encode("utf-8"))
+            sentence_start = piece in END_PUNCT
+            context = AFTER_END_PUNCT if sentence_start else AFTER_PUNCT
         elif piece_class == DIGIT:
-            piece = chr(48 + m.digits.decode(dec))
+            piece = chr(48 + symbol(digits))
+            size += 1
+            sentence_start = False
+            context = AFTER_DIGIT
         else:
             piece = _decode_other(dec, m)
-        size += len(piece.encode("utf-8"))
+            size += len(piece.encode("utf-8"))
+            sentence_start = False
+            context = AFTER_OTHER
         if size > declared:
             raise PromptModelError("decoded text runs past the declared length")
         out.append(piece)
-        if piece_class != SPACE:
-            sentence_start = piece_class == PUNCT and piece in END_PUNCT
-        context = _next_context(piece_class, piece)
     return "".join(out).encode("utf-8")
 
 

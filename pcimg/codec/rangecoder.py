@@ -21,6 +21,8 @@ TABLE_TOTAL = 1 << TABLE_BITS
 
 
 class Encoder:
+    __slots__ = ("cache", "cache_size", "low", "out", "range")
+
     def __init__(self) -> None:
         self.low = 0
         self.range = MASK32
@@ -91,6 +93,8 @@ class Encoder:
 
 
 class Decoder:
+    __slots__ = ("code", "data", "pos", "range")
+
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.pos = 0
@@ -137,14 +141,22 @@ class Decoder:
     def symbol(self, cumulative: list[int]) -> int:
         """Decode a symbol of a static table given as cumulative frequencies (0, ..., 2**16)."""
         r = self.range >> TABLE_BITS
-        target = min(self.code // r, TABLE_TOTAL - 1)
+        code = self.code
+        target = code // r
+        if target >= TABLE_TOTAL:
+            target = TABLE_TOTAL - 1
         index = bisect_right(cumulative, target) - 1
         low = cumulative[index]
-        self.code -= r * low
-        self.range = r * (cumulative[index + 1] - low)
-        while self.range < TOP:
-            self.range <<= 8
-            self.code = ((self.code << 8) | self._next()) & MASK32
+        code -= r * low
+        rng = r * (cumulative[index + 1] - low)
+        if rng < TOP:  # hot path of the prompt decoder: normalise without method calls
+            data, pos = self.data, self.pos
+            while rng < TOP:
+                rng <<= 8
+                code = ((code << 8) | (data[pos] if pos < len(data) else 0)) & MASK32
+                pos += 1
+            self.pos = pos
+        self.code, self.range = code, rng
         return index
 
     @property
