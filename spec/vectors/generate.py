@@ -123,6 +123,7 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
         ),
         "min-1x1": ("smallest valid file: 1x1, empty raw prompt", PciFile(1, 1, prompt=Prompt.from_text("", "raw"))),
         "max-width": ("16384x1", pcimg.encode_file(photo((512, 8)), max_bytes=150).replace(width=16384, height=1)),
+        "max-height": ("1x16384", pcimg.encode_file(photo((8, 512)), max_bytes=150).replace(width=1, height=16384)),
         "hub-generator": (
             "generator named by registry code (sd-turbo); not decodable by the embedded generator",
             pcimg.encode_file(small, max_bytes=120).replace(
