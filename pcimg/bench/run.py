@@ -39,12 +39,16 @@ class Measured:
 
 
 def _timed(fn, *args, **kwargs):
-    tracemalloc.start()
+    """(result, seconds, peak MiB): time untraced, then peak memory in a second, traced run."""
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     elapsed = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    tracemalloc.start()
+    try:
+        fn(*args, **kwargs)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
     return result, elapsed, peak
 
 
