@@ -73,3 +73,11 @@ def test_integer_basis_tracks_the_cosine():
         count = min(96, 4 * size)
         err = np.abs(dct.basis_int(count, size) / (1 << dct.Q) - dct.basis_float(count, size)).max()
         assert err < 3e-4
+
+
+def test_dct_priors_match_the_spec_hash():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256((root / "pcimg" / "data" / "dct-priors-v1.json").read_bytes()).hexdigest()
+    assert digest in (root / "spec" / "CODEC.md").read_text("utf-8")

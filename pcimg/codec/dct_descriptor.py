@@ -7,8 +7,10 @@ The quantiser index is the descriptor entry's ``quant`` field.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -61,12 +63,28 @@ def step_table(quant: int, kx: int, ky: int, chroma: bool) -> np.ndarray:
     return steps
 
 
+PRIORS_FILE = "dct-priors-v1.json"
+
+
+@lru_cache(maxsize=1)
+def _priors() -> dict:
+    """Trained initial probabilities (spec/CODEC.md section 4; spec/codec-priors/build.py)."""
+    return json.loads(resources.files("pcimg").joinpath("data", PRIORS_FILE).read_text("utf-8"))
+
+
 class _Contexts:
-    def __init__(self) -> None:
-        # index 0: luma, 1: chroma
-        self.last = [rc.contexts(PREFIX_CONTEXTS) for _ in range(2)]
-        self.zero = [rc.contexts(2 * BANDS) for _ in range(2)]
-        self.mag = [[rc.contexts(PREFIX_CONTEXTS) for _ in range(BANDS)] for _ in range(2)]
+    """Adaptive contexts; index 0 is luma, 1 chroma. They start from the trained priors."""
+
+    def __init__(self, uniform: bool = False) -> None:
+        if uniform:
+            self.last = [rc.contexts(PREFIX_CONTEXTS) for _ in range(2)]
+            self.zero = [rc.contexts(2 * BANDS) for _ in range(2)]
+            self.mag = [[rc.contexts(PREFIX_CONTEXTS) for _ in range(BANDS)] for _ in range(2)]
+            return
+        p = _priors()
+        self.last = [list(row) for row in p["last"]]
+        self.zero = [list(row) for row in p["zero"]]
+        self.mag = [[list(row) for row in plane] for plane in p["mag"]]
 
 
 def _band(index: int) -> int:
@@ -100,7 +118,12 @@ def _scan_arrays(kx: int, ky: int) -> tuple[np.ndarray, tuple[int, ...]]:
 def encode_payload(layout: Layout, indices: list[np.ndarray]) -> bytes:
     """Header and range-coded coefficient indices, one array per plane."""
     enc = rc.Encoder()
-    ctx = _Contexts()
+    encode_indices(enc, _Contexts(), indices)
+    return bytes((layout.kx, layout.ky, layout.cx, layout.cy)) + enc.finish()
+
+
+def encode_indices(enc: rc.Encoder, ctx: _Contexts, indices: list[np.ndarray]) -> None:
+    """The coefficient stream of every plane, coded into ``enc`` with ``ctx``."""
     for plane, q in enumerate(indices):
         ctype = 1 if plane else 0
         flat, bands = _scan_arrays(q.shape[1], q.shape[0])
@@ -120,7 +143,6 @@ def encode_payload(layout: Layout, indices: list[np.ndarray]) -> bytes:
                 prev = 1
             else:
                 prev = 0
-    return bytes((layout.kx, layout.ky, layout.cx, layout.cy)) + enc.finish()
 
 
 def decode_payload(payload: bytes, colour: str) -> tuple[Layout, list[np.ndarray]]:
