@@ -12,6 +12,7 @@ from PIL import Image
 
 from ..container import ModelRef
 from ..errors import PciError
+from . import require
 from .store import reference_for, settings
 
 
@@ -24,10 +25,8 @@ class CaptionOptions:
 
 @lru_cache(maxsize=2)
 def load(folder: Path, device: str):
-    try:
-        from transformers import AutoModelForImageTextToText, AutoProcessor
-    except ImportError:
-        raise PciError("the transformers captioner needs pip install 'pcimg[ml]'", field="captioner") from None
+    transformers = require("transformers", "the transformers captioner", "captioner")
+    AutoModelForImageTextToText, AutoProcessor = transformers.AutoModelForImageTextToText, transformers.AutoProcessor
     kwargs = {"local_files_only": True, "trust_remote_code": False}
     processor = AutoProcessor.from_pretrained(folder, **kwargs)
     model = AutoModelForImageTextToText.from_pretrained(folder, use_safetensors=True, **kwargs)
@@ -43,7 +42,7 @@ def normalise(text: str) -> str:
 
 def caption(image: Image.Image, model: str, options: CaptionOptions = CaptionOptions()) -> tuple[str, ModelRef]:
     """(normalised caption, manifest entry) from the model named or stored at ``model``."""
-    import torch
+    torch = require("torch", "the transformers captioner", "captioner")
 
     folder, ref = reference_for(model, "captioner")
     processor, net = load(folder, settings().device)

@@ -14,6 +14,7 @@ from PIL import Image
 
 from ..container import ModelRef, PciFile, Recipe
 from ..errors import PciError
+from . import require
 from .store import locate, settings
 
 DEFAULT_RECIPE = Recipe(steps=4, strength_permille=500, guidance_tenths=0, scheduler="default")
@@ -28,7 +29,7 @@ SCHEDULER_CLASSES = {
 
 
 def _dtype(name: str):
-    import torch
+    torch = require("torch", "the diffusers generator", "models.generator")
 
     try:
         return {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}[name]
@@ -38,10 +39,7 @@ def _dtype(name: str):
 
 @lru_cache(maxsize=2)
 def load(folder: Path, controlnet: Path | None, device: str, dtype: str):
-    try:
-        import diffusers
-    except ImportError:
-        raise PciError("the diffusers generator needs pip install 'pcimg[ml]'", field="models.generator") from None
+    diffusers = require("diffusers", "the diffusers generator", "models.generator")
     kwargs = {"local_files_only": True, "use_safetensors": True, "torch_dtype": _dtype(dtype)}
     if controlnet is not None:
         net = diffusers.ControlNetModel.from_pretrained(controlnet, **kwargs)
@@ -66,7 +64,7 @@ def working_size(pci: PciFile, pipe, recipe: Recipe) -> tuple[int, int]:
 
 
 def generate(pci: PciFile, size: tuple[int, int] | None, folder: Path, controlnet: Path | None = None) -> Image.Image:
-    import torch
+    torch = require("torch", "the diffusers generator", "models.generator")
 
     from ..codec.parametric import output_size, render
 
@@ -74,8 +72,7 @@ def generate(pci: PciFile, size: tuple[int, int] | None, folder: Path, controlne
     pipe = load(folder, controlnet, s.device, s.dtype)
     recipe = pci.recipe or DEFAULT_RECIPE
     if recipe.scheduler in SCHEDULER_CLASSES:
-        import diffusers
-
+        diffusers = require("diffusers", "the diffusers generator", "models.generator")
         cls = getattr(diffusers, SCHEDULER_CLASSES[recipe.scheduler])
         pipe.scheduler = cls.from_config(pipe.scheduler.config)
     width, height = working_size(pci, pipe, recipe)
@@ -91,8 +88,7 @@ def generate(pci: PciFile, size: tuple[int, int] | None, folder: Path, controlne
         extra = {"control_image": init} if controlnet is not None else {}
         image = pipe(image=init, strength=strength, **extra, **common).images[0]
     else:  # text to image: the same components without an init image
-        import diffusers
-
+        diffusers = require("diffusers", "the diffusers generator", "models.generator")
         text2image = diffusers.StableDiffusionPipeline(**{k: v for k, v in pipe.components.items()
                                                           if k != "controlnet"})  # fmt: skip
         text2image.set_progress_bar_config(disable=not s.progress)

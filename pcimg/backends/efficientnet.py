@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import PciError
+from . import require
 
 INPUT_SIZE = 224
 # TensorFlow's EfficientNet-Lite convention, (x - 127) / 128. Checked on Kodak against the
@@ -30,11 +31,7 @@ TEMPLATE = "a photo of {}"
 
 
 def _torch():
-    try:
-        import torch
-    except ImportError:
-        raise PciError("the efficientnet captioner needs torch: pip install 'pcimg[ml]'", field="captioner") from None
-    return torch
+    return require("torch", "the efficientnet captioner", "captioner")
 
 
 def _build():
