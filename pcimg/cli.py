@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     except PciError as exc:
         print(f"pcimg: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except OSError as exc:  # an output that cannot be written, an input that cannot be read
+        print(f"pcimg: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
 

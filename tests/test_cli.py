@@ -77,6 +77,12 @@ def test_batch_encode_into_a_folder(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["in0.pci", "in1.pci", "in2.pci"]
 
 
+def test_unwritable_output_exits_1_without_traceback(tmp_path, capsys):
+    source = ROOT / "spec" / "vectors" / "valid" / "grey.pci"
+    assert main(["decode", str(source), "-o", str(tmp_path / "missing" / "x.png")]) == 1
+    assert "No such file or directory" in capsys.readouterr().err
+
+
 def test_usage_errors_exit_2():
     result = subprocess.run([sys.executable, "-m", "pcimg", "frobnicate"], capture_output=True, text=True)
     assert result.returncode == 2
