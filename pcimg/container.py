@@ -456,6 +456,8 @@ _CONVERT = {
 
 def write(pci: PciFile) -> bytes:
     """Serialise a PciFile; the result is checked by the reader before it is returned."""
+    if not isinstance(pci, PciFile):
+        raise PciError(f"write expects a PciFile, not {type(pci).__name__}", field="file")
     if not 0 <= pci.minor_version <= 255:
         raise PciError(f"minor version {pci.minor_version} outside 0..255", field="version.minor")
     out = bytearray(SIGNATURE)

@@ -134,6 +134,8 @@ def decode_prompt(codec: int, declared: int | None, data: bytes, *, offset: int 
 
 
 def _utf8(text: str) -> bytes:
+    if not isinstance(text, str):
+        raise PciError(f"prompt must be text, not {type(text).__name__}", field="prompt")
     try:
         raw = text.encode("utf-8")
     except UnicodeEncodeError as exc:

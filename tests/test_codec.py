@@ -84,6 +84,15 @@ def test_decodes_at_any_size(photo):
     assert full.size == (768, 512)
 
 
+@pytest.mark.parametrize("bad", [(5,), (5.5, 4), "64x48", (0, 5), (16385, 1)])
+def test_bad_output_sizes_are_pci_errors(photo, bad):
+    data = pcimg.encode(photo, max_bytes=200)
+    with pytest.raises(PciError) as err:
+        pcimg.decode(data, size=bad)
+    assert err.value.field == "size"
+    assert pcimg.decode(data, size=(np.int64(12), np.int32(8))).size == (12, 8)
+
+
 def test_seed_changes_detail_and_search_keeps_the_closest(photo):
     a = pcimg.read(pcimg.encode(photo, max_bytes=600, seed=1))
     b = a.replace(seed=2)

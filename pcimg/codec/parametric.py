@@ -6,6 +6,8 @@ texture noise from the file's seed. Everything is integer arithmetic (spec/CODEC
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from PIL import Image
 
@@ -19,6 +21,10 @@ KNOWN = {dct_descriptor.KIND: dct_descriptor.VERSION, texture.KIND: texture.VERS
 
 
 def output_size(pci: PciFile, size: tuple[int, int] | None) -> tuple[int, int]:
+    if size is not None and not (
+        isinstance(size, (tuple, list)) and len(size) == 2 and all(isinstance(v, Integral) for v in size)
+    ):
+        raise PciError(f"size must be a (width, height) pair of integers, not {size!r}", field="size")
     width, height = size or (pci.width, pci.height)
     limit = LIMITS["max_dimension"]
     if not (1 <= width <= limit and 1 <= height <= limit):
