@@ -15,8 +15,8 @@ import atheris
 with atheris.instrument_imports():
     from harness import check_one, fix_crc, mutate, seeds
 
-    import pcimg  # noqa: F401
-    import pcimg.codec.parametric  # noqa: F401  (imported lazily by pcimg: instrument it too)
+    import pcimg
+    import pcimg.codec.parametric
     import pcimg.prompt_model  # noqa: F401
 
 _SEEDS = seeds()
