@@ -55,6 +55,8 @@ def encode_file(
     prompt: str | None = None,
     captioner: str = "descriptor",
     captioner_model: str | None = None,
+    caption_max_tokens: int = 30,
+    caption_beams: int = 3,
     generator: str | None = None,
     recipe: Recipe | None = None,
     pin_digest: bool = False,
@@ -80,9 +82,11 @@ def encode_file(
     elif captioner == "transformers":
         if not captioner_model:
             raise PciError("captioner 'transformers' needs captioner_model (an id or a folder)", field="captioner")
+        from .backends.captioning import CaptionOptions
         from .backends.captioning import caption as model_caption
 
-        prompt, ref = model_caption(img, captioner_model)
+        options = CaptionOptions(max_new_tokens=caption_max_tokens, num_beams=caption_beams)
+        prompt, ref = model_caption(img, captioner_model, options)
         if pin_digest:
             from .backends.store import reference_for
 

@@ -66,6 +66,8 @@ def _encode_args(p: argparse.ArgumentParser) -> None:
         help="descriptor (default), efficientnet, transformers (with --captioner-model) or none",
     )
     p.add_argument("--captioner-model", metavar="ID_OR_DIR", help="image-to-text model for --captioner transformers")
+    p.add_argument("--caption-max-tokens", type=int, default=30, help="longest caption, in tokens")
+    p.add_argument("--caption-beams", type=int, default=3, help="beam search width for the captioner")
     p.add_argument("--generator", default="parametric", help="parametric (default) or diffusers")
     p.add_argument("--generator-model", metavar="ID_OR_DIR", help="diffusers model that must decode the file")
     p.add_argument("--steps", type=int, help="recipe: denoising steps")
@@ -128,6 +130,8 @@ def _encode(args: argparse.Namespace) -> int:
         raise PciError("--generator diffusers needs --generator-model ID_OR_DIR", field="generator")
     model_options = {
         "captioner_model": args.captioner_model,
+        "caption_max_tokens": args.caption_max_tokens,
+        "caption_beams": args.caption_beams,
         "generator": args.generator_model if args.generator == "diffusers" else None,
         "recipe": _recipe(args),
         "pin_digest": args.pin_digest,

@@ -78,6 +78,14 @@ def test_encode_with_models_records_the_manifest(small_photo, no_network):
     assert no_network == []
 
 
+def test_caption_length_and_beams_are_honoured(small_photo):
+    short = pcimg.encode_file(small_photo, captioner="transformers", captioner_model=BLIP_ID, caption_max_tokens=2,
+                              caption_beams=1, max_bytes=300)  # fmt: skip
+    assert 1 <= len(short.prompt.text.split()) <= 2
+    with pytest.raises(PciError, match="caption options"):
+        pcimg.encode_file(small_photo, captioner="transformers", captioner_model=BLIP_ID, caption_beams=0)
+
+
 def test_decode_is_deterministic_and_differs_from_the_embedded_decoder(small_photo, model_dir, tmp_path, no_network):
     pci = pcimg.encode_file(small_photo, prompt="two red parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300)
     first, second = pcimg.decode(pci), pcimg.decode(pci)

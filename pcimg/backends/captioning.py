@@ -18,9 +18,15 @@ from .store import reference_for, settings
 
 @dataclass(frozen=True)
 class CaptionOptions:
+    """Generation settings: caption length in tokens and beam width."""
+
     max_new_tokens: int = 30
     min_new_tokens: int = 1
     num_beams: int = 3
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.min_new_tokens <= self.max_new_tokens <= 512 or not 1 <= self.num_beams <= 16:
+            raise PciError(f"caption options out of range: {self}", field="captioner")
 
 
 @lru_cache(maxsize=2)
