@@ -7,8 +7,10 @@ ground-like bottom) from the pixels alone. Heavier captioners live in ``pcimg.ba
 from __future__ import annotations
 
 import colorsys
+from collections import Counter
 
 import numpy as np
+from PIL import Image
 
 _HUES = (
     (15, "red"),
@@ -37,18 +39,34 @@ def colour_name(rgb: np.ndarray) -> str:
     return shade + hue
 
 
+def _names(rgb: np.ndarray) -> Counter[str]:
+    """How many pixels of a small RGB array carry each colour name."""
+    return Counter(colour_name(px) for px in rgb.reshape(-1, 3))
+
+
 def describe_colours(array: np.ndarray) -> str:
-    """E.g. 'a bright photo, blue at the top, green at the bottom, mostly green'."""
+    """E.g. 'a softly lit photo, blue at the top, green at the bottom, mostly green and red'.
+
+    Names are counted over a 32-pixel-wide thumbnail, so a few large areas decide, not
+    the mean colour (which turns red and green into brown).
+    """
     rgb = array if array.ndim == 3 else np.repeat(array[..., None], 3, axis=-1)
-    rgb = rgb.astype(np.float64)
-    third = max(1, rgb.shape[0] // 3)
-    top, bottom = colour_name(rgb[:third].mean((0, 1))), colour_name(rgb[-third:].mean((0, 1)))
-    overall = colour_name(rgb.mean((0, 1)))
-    luma = float((rgb @ np.array([0.299, 0.587, 0.114])).mean())
+    height, width = rgb.shape[:2]
+    small_w = min(32, width)
+    small_h = max(1, round(height * small_w / width))
+    thumb = np.asarray(Image.fromarray(rgb.astype(np.uint8)).resize((small_w, small_h), Image.BOX), dtype=np.float64)
+    third = max(1, small_h // 3)
+    top = _names(thumb[:third]).most_common(1)[0][0]
+    bottom = _names(thumb[-third:]).most_common(1)[0][0]
+    overall = _names(thumb).most_common(2)
+    luma = float((thumb @ np.array([0.299, 0.587, 0.114])).mean())
     light = "dark" if luma < 85 else ("bright" if luma > 170 else "softly lit")
     kind = "black and white photo" if array.ndim == 2 else "photo"
     words = [f"a {light} {kind}"]
     if top != bottom:
         words.append(f"{top} at the top, {bottom} at the bottom")
-    words.append(f"mostly {overall}")
+    main = overall[0][0]
+    if len(overall) > 1 and overall[1][1] >= 0.2 * thumb.shape[0] * thumb.shape[1]:
+        main += f" and {overall[1][0]}"
+    words.append(f"mostly {main}")
     return ", ".join(words)
