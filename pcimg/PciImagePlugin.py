@@ -15,7 +15,6 @@ from typing import IO, Any
 from PIL import Image, ImageFile
 
 from .container import PciFile, parse, read_bytes
-from .errors import PciError
 from .registry import SIGNATURE
 
 FORMAT = "PCI"
@@ -123,11 +122,7 @@ def _save(im: Image.Image, fp: IO[bytes], filename: str | bytes) -> None:
         for k in ("prompt", "captioner", "max_bytes", "seed", "seed_search", "texture", "digest")
         if k in im.encoderinfo
     }
-    try:
-        data = encode(im, **options)
-    except PciError:
-        raise
-    fp.write(data)
+    fp.write(encode(im, **options))
 
 
 def register() -> None:

@@ -86,11 +86,7 @@ def encode_file(
         from .backends.captioning import caption as model_caption
 
         options = CaptionOptions(max_new_tokens=caption_max_tokens, num_beams=caption_beams)
-        prompt, ref = model_caption(img, captioner_model, options)
-        if pin_digest:
-            from .backends.store import reference_for
-
-            ref = reference_for(captioner_model, "captioner", pin_digest=True)[1]
+        prompt, ref = model_caption(img, captioner_model, options, pin_digest=pin_digest)
     else:
         prompt, ref = caption(img, captioner)
     extra_models: tuple[ModelRef, ...] = ()

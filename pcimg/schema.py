@@ -70,7 +70,8 @@ class VarUInt(Construct):
     def _build(self, obj, stream, context, path):
         if not isinstance(obj, int) or isinstance(obj, bool) or not 0 <= obj <= MAX_UINT64:
             raise FieldError(f"varint value {obj!r} not an integer in 0..2**64-1", 0, path)
-        stream_write(stream, encode_varint(obj), len(encode_varint(obj)), path)
+        encoded = encode_varint(obj)
+        stream_write(stream, encoded, len(encoded), path)
         return obj
 
     def _sizeof(self, context, path):

@@ -46,11 +46,13 @@ def normalise(text: str) -> str:
     return re.sub(r" ([,.;:!?])", r"\1", text)
 
 
-def caption(image: Image.Image, model: str, options: CaptionOptions = CaptionOptions()) -> tuple[str, ModelRef]:
+def caption(
+    image: Image.Image, model: str, options: CaptionOptions = CaptionOptions(), pin_digest: bool = False
+) -> tuple[str, ModelRef]:
     """(normalised caption, manifest entry) from the model named or stored at ``model``."""
     torch = require("torch", "the transformers captioner", "captioner")
 
-    folder, ref = reference_for(model, "captioner")
+    folder, ref = reference_for(model, "captioner", pin_digest=pin_digest)
     processor, net = load(folder, settings().device)
     inputs = processor(images=image.convert("RGB"), return_tensors="pt").to(settings().device)
     with torch.inference_mode():

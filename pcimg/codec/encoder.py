@@ -92,7 +92,7 @@ def dct_trial(analysis: Analysis, long_side: int, quant: int) -> Trial:
     return Trial(Descriptor(dct_descriptor.KIND, dct_descriptor.VERSION, quant, payload), error)
 
 
-def texture_descriptor(analysis: Analysis, base: PciFile, long_regions: int) -> Descriptor:
+def texture_descriptor(analysis: Analysis, long_regions: int) -> Descriptor:
     """Fine-detail RMS per region: luma minus its 3x3 mean, which the base cannot carry."""
     y = analysis.luma
     padded = np.pad(y, 1, mode="edge")
@@ -224,7 +224,7 @@ def encode_image(
     )
     extra: tuple[Descriptor, ...] = ()
     if use_texture and max_bytes >= MIN_TEXTURE_BUDGET:
-        extra = (texture_descriptor(analysis, template, 4 if max_bytes < 700 else 6),)
+        extra = (texture_descriptor(analysis, 4 if max_bytes < 700 else 6),)
     pci = _fit_any(analysis, template, max_bytes, extra)
     words = prompt.split() if (prompt and trim_prompt) else []
     while pci is None and words:

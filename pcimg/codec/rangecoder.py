@@ -159,11 +159,6 @@ class Decoder:
         self.code, self.range = code, rng
         return index
 
-    @property
-    def overrun(self) -> int:
-        """How many bytes past the end were read (as zeros); a sanity signal for callers."""
-        return max(0, self.pos - len(self.data))
-
 
 # Integers: an Exp-Golomb code whose prefix bits are context coded.
 MAX_PREFIX = 24
