@@ -18,8 +18,8 @@ import zstandard
 from PIL import Image
 
 import pcimg
-from pcimg.codec import dct_descriptor as D
-from pcimg.schema import encode_varint
+from pcimg.codec import dct_colour as D
+from pcimg.format.schema import encode_varint
 
 
 def varints(indices: list[np.ndarray]) -> bytes:
@@ -44,7 +44,7 @@ def main() -> None:
     for budget in (147, 491, 983):
         sizes: dict[str, list[int]] = {"varints": [], "brotli": [], "zstd": [], "range": []}
         for path in paths:
-            pci = pcimg.encode_file(Image.open(path), captioner="none", max_bytes=budget)
+            pci = pcimg.encode_pci(Image.open(path), captioner="none", max_bytes=budget)
             entry = pci.descriptor(D.KIND)
             _, indices = D.decode_payload(entry.payload, pci.colour)
             raw = varints(indices)

@@ -18,8 +18,8 @@ from pathlib import Path
 import brotli
 
 from pcimg import Prompt
-from pcimg import prompt_codecs as pc
-from pcimg.registry import PROMPT_CODECS
+from pcimg.format import prompt_codecs as pc
+from pcimg.format.registry import PROMPT_CODECS
 
 DEFAULT = [Path("../shared/captions/test-qwen.csv"), Path("../shared/captions/train-gpt4v.csv")]
 

@@ -39,7 +39,7 @@ def main() -> None:
     images = [Image.open(p).convert("RGB") for p in paths]
     print(f"{len(images)} images from {folder}, one core\n")
 
-    sample = pcimg.write(pcimg.encode_file(images[-1], max_bytes=491))
+    sample = pcimg.write(pcimg.encode_pci(images[-1], max_bytes=491))
     minimal = pcimg.write(pcimg.PciFile(1, 1, prompt=pcimg.Prompt.from_text("", "raw")))
     pci = pcimg.read(sample)
     print("| container | µs per call |\n|---|---|")
@@ -66,7 +66,7 @@ def main() -> None:
         enc, dec = [], []
         for image in images:
             start = time.perf_counter()
-            encoded = pcimg.encode_file(image, max_bytes=budget)
+            encoded = pcimg.encode_pci(image, max_bytes=budget)
             enc.append(time.perf_counter() - start)
             start = time.perf_counter()
             render(encoded)

@@ -32,7 +32,7 @@ def main() -> None:
         photo = Image.open(ROOT / "examples" / "kodim23.png").resize((192, 128))
         for steps in (2, 4):
             recipe = Recipe(steps=steps, strength_permille=1000 if steps == 2 else 500)
-            pci = pcimg.encode_file(photo, prompt="two parrots", generator=SD_ID, recipe=recipe, max_bytes=300)
+            pci = pcimg.encode_pci(photo, prompt="two parrots", generator=SD_ID, recipe=recipe, max_bytes=300)
             pcimg.decode(pci)  # load and warm up
             times = []
             for _ in range(5):

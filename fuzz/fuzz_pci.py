@@ -17,7 +17,7 @@ with atheris.instrument_imports():
 
     import pcimg
     import pcimg.codec.parametric
-    import pcimg.prompt_model  # noqa: F401
+    import pcimg.format.prompt_model  # noqa: F401
 
 _SEEDS = seeds()
 

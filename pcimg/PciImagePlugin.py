@@ -1,9 +1,14 @@
 """Pillow plugin for .pci: ``Image.open("x.pci")``, ``img.save("x.pci")``, ``draft`` previews.
 
-``Image.open`` only parses the container (size, mode, info); pixels are generated on
-``load()`` by the generator the file names, as configured with ``configure()``.
-``draft(mode, size)`` switches to the embedded base layer at that size: the fast path
-that ``Image.thumbnail`` takes.
+``Image.open`` checks signature, version, CRC and header (size, mode) and nothing more, as
+Pillow's own plugins read only a header there. The parts are parsed on first use of ``info``
+or on ``load()``; pixels are generated on ``load()`` by the generator the file names, as
+configured with ``configure()``. ``draft(mode, size)`` switches to the embedded base layer at
+that size: the fast path that ``Image.thumbnail`` takes.
+
+Errors follow Pillow's split: SyntaxError for "not a .pci", ``PciImageError`` (an ``OSError``
+that is also a ``pcimg.PciError``) for a damaged one, so ``ImageFile.Parser`` waits for more
+data and services that catch ``OSError`` catch it.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from typing import IO, Any
 
 from PIL import Image, ImageFile
 
-from .container import PciFile, parse, read_bytes
-from .registry import SIGNATURE
+from .api import decode, encode, preview
+from .errors import PciError
+from .format.container import PciFile, parse, parse_header, read_bytes
+from .format.registry import SIGNATURE
 
 FORMAT = "PCI"
 DESCRIPTION = "Prompt-compressed image"
@@ -47,6 +54,14 @@ def settings() -> DecodeSettings:
     return _settings
 
 
+class PciImageError(PciError, OSError):
+    """A damaged .pci met through Pillow: Pillow's OSError and pcimg's PciError at once."""
+
+
+def _as_image_error(exc: PciError) -> PciImageError:
+    return PciImageError(exc.reason, field=exc.field, offset=exc.offset)
+
+
 def _accept(prefix: bytes) -> bool:
     return prefix[: len(SIGNATURE)] == SIGNATURE
 
@@ -54,19 +69,44 @@ def _accept(prefix: bytes) -> bool:
 class PciImageFile(ImageFile.ImageFile):
     format = FORMAT
     format_description = DESCRIPTION
+    _pci: PciFile | None = None
+    _data: bytes = b""
 
     def _open(self) -> None:
         assert self.fp is not None
         data = read_bytes(self.fp)
         if not _accept(data):
             raise SyntaxError("not a .pci file")
-        pci = parse(data)  # a damaged .pci raises PciError, with its message, out of Image.open
-        self._pci: PciFile = pci
+        try:
+            width, height, colour = parse_header(data)
+        except PciError as exc:
+            raise _as_image_error(exc) from None
+        self._data = data
         self._draft = False
-        self._size = (pci.width, pci.height)
-        self._mode = "RGB" if pci.colour == "rgb" else "L"
-        self.info.update(info_for(pci))
+        self._size = (width, height)
+        self._mode = "RGB" if colour == "rgb" else "L"
         self.tile = []
+
+    @property  # type: ignore[override]
+    def info(self) -> dict[str, Any]:
+        """Pillow's ``info``, filled from the parts on first use (prompt, seed, models, metadata)."""
+        if self._data and self._pci is None:
+            self._info.update(info_for(self.pci))
+        return self._info
+
+    @info.setter
+    def info(self, value: dict[str, Any]) -> None:
+        self._info = value
+
+    @property
+    def pci(self) -> PciFile:
+        """The parsed file; a damaged part raises ``PciImageError`` here."""
+        if self._pci is None:
+            try:
+                self._pci = parse(self._data)
+            except PciError as exc:
+                raise _as_image_error(exc) from None
+        return self._pci
 
     def draft(self, mode: str | None, size: tuple[int, int] | None) -> tuple[str, tuple[int, int, float, float]] | None:
         """Base layer at (about) ``size``; resolution independent, so any size is exact."""
@@ -84,12 +124,14 @@ class PciImageFile(ImageFile.ImageFile):
 
     def load(self) -> Any:
         if self._im is None:
-            from .api import decode, preview
-
-            if self._draft:
-                image = preview(self._pci, size=self.size)
-            else:
-                image = decode(self._pci, size=self.size, generator=_settings.generator)
+            pci = self.pci
+            try:
+                if self._draft:
+                    image = preview(pci, size=self.size)
+                else:
+                    image = decode(pci, size=self.size, generator=_settings.generator)
+            except PciError as exc:
+                raise _as_image_error(exc) from None
             if image.mode != self.mode:
                 image = image.convert(self.mode)
             self.im = image.im
@@ -115,8 +157,6 @@ def info_for(pci: PciFile) -> dict[str, Any]:
 
 
 def _save(im: Image.Image, fp: IO[bytes], filename: str | bytes) -> None:
-    from .api import encode
-
     options = {
         k: im.encoderinfo[k]
         for k in ("prompt", "captioner", "max_bytes", "seed", "seed_search", "texture", "digest")

@@ -1,7 +1,18 @@
-"""pcimg: the reference implementation of the .pci prompt-compressed image format."""
+"""pcimg: the reference implementation of the .pci prompt-compressed image format.
 
-from .api import decode, encode, encode_file, preview
-from .container import (
+``import pcimg`` also registers the format with Pillow (``Image.open("x.pci")``).
+Layers, each importing only those above it in this list:
+``errors``, ``primitives`` (range coder, PRNG, atomic writes), ``format`` (registries, the
+construct schema, prompt coding, ``PciFile``), ``codec`` (the embedded image codec),
+``backends`` (transformers, diffusers), ``generators`` and ``api``, ``validate``,
+``PciImagePlugin``, ``cli`` and ``bench``.
+"""
+
+from . import PciImagePlugin as _plugin
+from .api import decode, encode, encode_pci, preview
+from .backends.store import configure as configure_models
+from .errors import PciError
+from .format.container import (
     DecodeDigest,
     Descriptor,
     EncoderInfo,
@@ -16,22 +27,11 @@ from .container import (
     save,
     write,
 )
-from .errors import PciError
 
 __version__ = "0.1.0"
 
-from . import PciImagePlugin as _plugin
-
 _plugin.register()
 configure_pillow = _plugin.configure
-
-
-def configure_models(**changes):
-    """Where model weights may be loaded from, and how models run (see pcimg.backends.store)."""
-    from .backends.store import configure
-
-    return configure(**changes)
-
 
 __all__ = [
     "DecodeDigest",
@@ -49,7 +49,7 @@ __all__ = [
     "configure_pillow",
     "decode",
     "encode",
-    "encode_file",
+    "encode_pci",
     "parse",
     "preview",
     "read",

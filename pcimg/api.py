@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
-from typing import BinaryIO, Union
+from collections.abc import Callable
+from typing import BinaryIO, ParamSpec, Union
 
 from PIL import Image
 
 from . import generators
-from .container import ModelRef, PciFile, Recipe, read, write
+from .backends.captioning import CaptionOptions
+from .backends.captioning import caption as model_caption
+from .backends.efficientnet import caption_labels
+from .backends.store import reference_for
+from .codec.captioners import describe_colours
+from .codec.encoder import DEFAULT_MAX_BYTES, encode_image
+from .codec.parametric import render
+from .codec.prepare import prepare
 from .errors import PciError
+from .format.container import ModelRef, PciFile, Recipe, read, write
 
 ImageSource = Union[Image.Image, str, "os.PathLike[str]", BinaryIO]
+P = ParamSpec("P")
 EMBEDDED_CAPTIONERS = {
     "descriptor": "pcimg/descriptor-captioner",
     "efficientnet": "pcimg/efficientnet-lite0-labels",
@@ -40,16 +52,11 @@ def caption(image: Image.Image, captioner: str) -> tuple[str | None, ModelRef | 
     if model is None:
         return None, None
     if captioner == "efficientnet":
-        from .backends.efficientnet import caption_labels
-
         return caption_labels(image), ModelRef("captioner", model)
-    from .codec.captioners import describe_colours
-    from .codec.prepare import prepare
-
     return describe_colours(prepare(image)[0]), ModelRef("captioner", model)
 
 
-def encode_file(
+def encode_pci(
     image: ImageSource,
     *,
     prompt: str | None = None,
@@ -66,15 +73,13 @@ def encode_file(
     texture: bool = True,
     digest: bool = False,
 ) -> PciFile:
-    """Like ``encode`` but returns the PciFile value.
+    """Image -> ``PciFile`` (``encode`` gives its bytes). ``max_bytes`` bounds the whole file.
 
     ``captioner="transformers"`` with ``captioner_model`` (an id, ``id@rev`` or a folder)
     writes the prompt with that model; ``generator`` (likewise) names the diffusers model
     that must decode the file, with ``recipe`` for its parameters, and ``seed_search``
     then decodes candidates with it. ``pin_digest`` stores the weights' SHA-256.
     """
-    from .codec.encoder import DEFAULT_MAX_BYTES, encode_image
-
     img = _open_image(image)
     user_prompt = prompt is not None
     if user_prompt:
@@ -82,17 +87,12 @@ def encode_file(
     elif captioner == "transformers":
         if not captioner_model:
             raise PciError("captioner 'transformers' needs captioner_model (an id or a folder)", field="captioner")
-        from .backends.captioning import CaptionOptions
-        from .backends.captioning import caption as model_caption
-
         options = CaptionOptions(max_new_tokens=caption_max_tokens, num_beams=caption_beams)
         prompt, ref = model_caption(img, captioner_model, options, pin_digest=pin_digest)
     else:
         prompt, ref = caption(img, captioner)
     extra_models: tuple[ModelRef, ...] = ()
     if generator is not None and _generator_id(generator) != "pcimg/parametric":
-        from .backends.store import reference_for
-
         extra_models = (reference_for(generator, "generator", pin_digest=pin_digest)[1],)
     return encode_image(
         img,
@@ -110,12 +110,19 @@ def encode_file(
     )
 
 
-def encode(image: ImageSource, **options) -> bytes:
-    """Image -> .pci bytes. Options: prompt, captioner, max_bytes, seed, seed_search, texture, digest.
+def _returning_bytes(build: Callable[P, PciFile]) -> Callable[P, bytes]:
+    """``build`` with its signature, returning the file's bytes (one signature for both calls)."""
 
-    ``max_bytes`` bounds the whole file, prompt included (default 600).
-    """
-    return write(encode_file(image, **options))
+    @functools.wraps(build)
+    def encoded(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        return write(build(*args, **kwargs))
+
+    encoded.__doc__ = "Image -> .pci bytes: ``write(encode_pci(...))``; ``max_bytes`` bounds the whole file."
+    encoded.__signature__ = inspect.signature(build).replace(return_annotation=bytes)  # type: ignore[attr-defined]
+    return encoded
+
+
+encode = _returning_bytes(encode_pci)
 
 
 def decode(
@@ -134,8 +141,6 @@ def preview(
     data: bytes | PciFile | str | os.PathLike[str] | BinaryIO, *, size: tuple[int, int] | None = None
 ) -> Image.Image:
     """The cheap base layer (descriptors only, no detail, no model): for drafts and thumbnails."""
-    from .codec.parametric import render
-
     pci = data if isinstance(data, PciFile) else read(data)
     return render(pci, size, detail=False)
 

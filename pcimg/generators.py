@@ -6,41 +6,29 @@ A .pci may only *name* a generator. Names resolve to code that is already instal
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from PIL import Image
 
-from .container import ModelRef, PciFile
+from .backends.diffusion import resolver as diffusers_resolver
+from .codec.parametric import render
 from .errors import PciError
+from .format.container import ModelRef, PciFile
 
 
 class Generator(Protocol):
     def __call__(self, pci: PciFile, size: tuple[int, int] | None) -> Image.Image: ...
 
 
-Resolver = Callable[[ModelRef], Generator | None]
-_RESOLVERS: list[Resolver] = []
-
-
 def _embedded(ref: ModelRef) -> Generator | None:
     if ref.id != "pcimg/parametric":
         return None
-    from .codec.parametric import render
-
     return lambda pci, size: render(pci, size)
 
 
-def add_resolver(resolver: Resolver) -> None:
-    """Let a back-end claim model ids (e.g. the diffusers back-end for hub ids)."""
-    if resolver not in _RESOLVERS:
-        _RESOLVERS.append(resolver)
-
-
 def resolve(ref: ModelRef) -> Generator:
-    from .backends.diffusion import resolver as diffusers_resolver
-
-    for resolver in (_embedded, *_RESOLVERS, diffusers_resolver):
+    """The embedded generator, or the diffusers back-end for a model id; PciError otherwise."""
+    for resolver in (_embedded, diffusers_resolver):
         found = resolver(ref)
         if found is not None:
             return found

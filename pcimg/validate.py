@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .container import parse, read_bytes
+from .codec.parametric import render
 from .errors import PciError
-from .registry import MODELS
+from .format.container import parse, read_bytes
+from .format.registry import MODELS
 
 PREVIEW_EDGE = 64  # decodability does not depend on the output size
 MAX_DIGEST_PIXELS = 1 << 24
@@ -45,8 +46,6 @@ def validate(path: str | Path) -> Verdict:
         verdict.notes.append(f"unknown ancillary part 0x{part.type:02x} ({len(part.payload)} bytes) skipped")
     if MODELS.by_name(pci.generator.id) and pci.generator.id != "pcimg/parametric":
         verdict.notes.append("generator is a model: embedded decodability checked on the base layer only")
-    from .codec.parametric import render
-
     try:
         edge = max(pci.width, pci.height)
         scale = min(1.0, PREVIEW_EDGE / edge)

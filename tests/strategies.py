@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from pcimg import DecodeDigest, Descriptor, EncoderInfo, ModelRef, PciFile, Prompt, RawPart, Recipe, SourceInfo
-from pcimg.registry import LIMITS, MODELS, PARTS, PROMPT_CODECS, SCHEDULERS
+from pcimg.format.registry import LIMITS, MODELS, PARTS, PROMPT_CODECS, SCHEDULERS
 
 ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
 name_part = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}", fullmatch=True)

@@ -67,7 +67,7 @@ RECIPE = Recipe(steps=2, strength_permille=600, guidance_tenths=0, scheduler="eu
 
 
 def test_encode_with_models_records_the_manifest(small_photo, no_network):
-    pci = pcimg.encode_file(small_photo, captioner="transformers", captioner_model=BLIP_ID, generator=SD_ID,
+    pci = pcimg.encode_pci(small_photo, captioner="transformers", captioner_model=BLIP_ID, generator=SD_ID,
                             recipe=RECIPE, max_bytes=400)  # fmt: skip
     assert pci.prompt and pci.prompt.text.strip()
     assert pci.model("captioner") == ModelRef("captioner", BLIP_ID)
@@ -79,15 +79,15 @@ def test_encode_with_models_records_the_manifest(small_photo, no_network):
 
 
 def test_caption_length_and_beams_are_honoured(small_photo):
-    short = pcimg.encode_file(small_photo, captioner="transformers", captioner_model=BLIP_ID, caption_max_tokens=2,
+    short = pcimg.encode_pci(small_photo, captioner="transformers", captioner_model=BLIP_ID, caption_max_tokens=2,
                               caption_beams=1, max_bytes=300)  # fmt: skip
     assert 1 <= len(short.prompt.text.split()) <= 2
     with pytest.raises(PciError, match="caption options"):
-        pcimg.encode_file(small_photo, captioner="transformers", captioner_model=BLIP_ID, caption_beams=0)
+        pcimg.encode_pci(small_photo, captioner="transformers", captioner_model=BLIP_ID, caption_beams=0)
 
 
 def test_decode_is_deterministic_and_differs_from_the_embedded_decoder(small_photo, model_dir, tmp_path, no_network):
-    pci = pcimg.encode_file(small_photo, prompt="two red parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300)
+    pci = pcimg.encode_pci(small_photo, prompt="two red parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300)
     first, second = pcimg.decode(pci), pcimg.decode(pci)
     assert first.size == (192, 128)
     assert pixels_sha(first) == pixels_sha(second)
@@ -112,13 +112,13 @@ def test_text_to_image_without_descriptors(no_network):
 
 
 def test_controlnet_named_in_the_manifest_conditions_the_decode(small_photo):
-    pci = pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300)
+    pci = pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300)
     controlled = pci.replace(models=(*pci.models, ModelRef("controlnet", CONTROLNET_ID)))
     assert pixels_sha(pcimg.decode(controlled)) != pixels_sha(pcimg.decode(pci))
 
 
 def test_revision_selects_its_own_folder_and_missing_ones_say_what_to_install(small_photo):
-    pci = pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID + "@v2", recipe=RECIPE, max_bytes=300)
+    pci = pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID + "@v2", recipe=RECIPE, max_bytes=300)
     assert pci.generator == ModelRef("generator", SD_ID, "v2")
     assert pixels_sha(pcimg.decode(pci)) != pixels_sha(
         pcimg.decode(pci.replace(models=(ModelRef("generator", SD_ID),)))
@@ -169,7 +169,7 @@ def test_pickle_only_weights_are_refused(model_dir):
 
 
 def test_pinned_weights_digest_is_verified(small_photo, model_dir):
-    pci = pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, pin_digest=True,
+    pci = pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, pin_digest=True,
                             max_bytes=400)  # fmt: skip
     assert len(pci.generator.digest) == 32 and pci.generator.code is None
     assert pcimg.read(pcimg.write(pci)).generator == pci.generator
@@ -180,7 +180,7 @@ def test_pinned_weights_digest_is_verified(small_photo, model_dir):
 
 
 def test_seed_search_decodes_candidates_with_the_model(small_photo):
-    pci = pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300, seed=40,
+    pci = pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300, seed=40,
                             seed_search=3)  # fmt: skip
     assert 40 <= pci.seed < 43
 
@@ -189,7 +189,7 @@ def test_pillow_load_uses_the_named_model(small_photo, tmp_path):
     from PIL import Image
 
     path = tmp_path / "p.pci"
-    pcimg.save(pcimg.encode_file(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300), path)
+    pcimg.save(pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300), path)
     with Image.open(path) as im:
         im.load()
         assert pixels_sha(im) == pixels_sha(pcimg.decode(path))

@@ -11,8 +11,8 @@ from strategies import pci_files
 
 import pcimg
 from pcimg import Descriptor, ModelRef, PciError, PciFile, Prompt, RawPart, Recipe
-from pcimg.registry import LIMITS, SIGNATURE
-from pcimg.schema import encode_varint
+from pcimg.format.registry import LIMITS, SIGNATURE
+from pcimg.format.schema import encode_varint
 
 
 def sample() -> PciFile:

@@ -12,8 +12,8 @@ from PIL import Image, UnidentifiedImageError
 
 import pcimg
 from pcimg import PciError, PciImagePlugin
-from pcimg.registry import SIGNATURE
-from pcimg.schema import encode_varint
+from pcimg.format.registry import SIGNATURE
+from pcimg.format.schema import encode_varint
 
 
 @pytest.fixture(scope="module")

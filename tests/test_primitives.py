@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pcimg.codec import dct
-from pcimg.codec import rangecoder as rc
-from pcimg.codec.prng import splitmix64, splitmix64_reference
+from pcimg.primitives import rangecoder as rc
+from pcimg.primitives.prng import splitmix64, splitmix64_reference
 
 
 @given(st.lists(st.tuples(st.booleans(), st.integers(0, 2**20)), max_size=400), st.integers(0, 2**16 - 1))

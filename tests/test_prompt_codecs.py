@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import pcimg
 from pcimg import PciError, PciFile, Prompt
-from pcimg import prompt_codecs as pc
-from pcimg import prompt_model as pm
-from pcimg.registry import LIMITS, PROMPT_CODECS
+from pcimg.format import prompt_codecs as pc
+from pcimg.format import prompt_model as pm
+from pcimg.format.registry import LIMITS, PROMPT_CODECS
 
 ROOT = Path(__file__).resolve().parents[1]
 CODECS = [e.name for e in PROMPT_CODECS.entries]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..container import ModelRef
 from ..errors import PciError
+from ..format.container import ModelRef
 from . import require
 from .store import reference_for, settings
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..container import ModelRef, PciFile, Recipe
+from ..codec.parametric import output_size, render
 from ..errors import PciError
+from ..format.container import ModelRef, PciFile, Recipe
 from . import require
 from .store import locate, settings
 
@@ -65,8 +66,6 @@ def working_size(pci: PciFile, pipe, recipe: Recipe) -> tuple[int, int]:
 
 def generate(pci: PciFile, size: tuple[int, int] | None, folder: Path, controlnet: Path | None = None) -> Image.Image:
     torch = require("torch", "the diffusers generator", "models.generator")
-
-    from ..codec.parametric import output_size, render
 
     s = settings()
     pipe = load(folder, controlnet, s.device, s.dtype)

@@ -17,9 +17,9 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..container import ModelRef
 from ..errors import PciError
-from ..schema import MODEL_ID_PATTERN, REVISION_PATTERN
+from ..format.container import ModelRef
+from ..format.schema import MODEL_ID_PATTERN, REVISION_PATTERN
 
 ENV_MODEL_DIR = "PCIMG_MODEL_DIR"
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .. import decode, encode_file, write
+from ..api import decode, encode_pci
+from ..format.container import write
 from .metrics import all_metrics, psnr
 from .peers import SCALES, at_budget, available_codecs
 
@@ -55,7 +56,7 @@ def _timed(fn, *args, **kwargs):
 def bench_pcimg(path: Path, budget: int, with_prompt: bool) -> tuple[Measured, np.ndarray]:
     image = Image.open(path).convert("RGB")
     captioner = "descriptor" if with_prompt else "none"
-    pci, enc_s, enc_peak = _timed(encode_file, image, captioner=captioner, max_bytes=budget)
+    pci, enc_s, enc_peak = _timed(encode_pci, image, captioner=captioner, max_bytes=budget)
     data = write(pci)
     decoded, dec_s, dec_peak = _timed(decode, data)
     out = np.asarray(decoded)

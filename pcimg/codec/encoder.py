@@ -14,15 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from ..container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
 from ..errors import PciError
-from . import colour, dct, dct_descriptor, texture
+from ..format.container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
+from . import colour, dct, dct_colour, texture
 from .parametric import render
 from .prepare import prepare
 
 DEFAULT_MAX_BYTES = 600
 ANALYSIS_LONG_SIDE = 384
-MAX_GRID = dct_descriptor.MAX_K
+MAX_GRID = dct_colour.MAX_K
 GRID_LONG_SIDE = 96
 # Weights that turn Y, Cb, Cr errors into an RGB mean squared error (uncorrelated errors).
 PLANE_WEIGHTS = (1.0, (0.344136**2 + 1.772**2) / 3 + 2 / 3, (1.402**2 + 0.714136**2) / 3 + 2 / 3)
@@ -79,17 +79,17 @@ class Trial:
 def dct_trial(analysis: Analysis, long_side: int, quant: int) -> Trial:
     kx, ky = analysis.grid(long_side)
     cx, cy = (max(1, (kx + 1) // 2), max(1, (ky + 1) // 2)) if analysis.colour == "rgb" else (0, 0)
-    layout = dct_descriptor.Layout(kx, ky, cx, cy)
+    layout = dct_colour.Layout(kx, ky, cx, cy)
     indices, error = [], 0.0
     for plane, (gx, gy) in enumerate(layout.grids()):
         c = analysis.coeffs[plane][:gy, :gx]
-        q = dct_descriptor.quantise(c, quant, chroma=plane > 0)
-        rec = dct_descriptor.dequantise(q, quant, chroma=plane > 0) / 16.0
+        q = dct_colour.quantise(c, quant, chroma=plane > 0)
+        rec = dct_colour.dequantise(q, quant, chroma=plane > 0) / 16.0
         kept = float(np.sum(c**2))
         error += PLANE_WEIGHTS[plane] * (analysis.energy[plane] - kept + float(np.sum((c - rec) ** 2)))
         indices.append(q)
-    payload = dct_descriptor.encode_payload(layout, indices)
-    return Trial(Descriptor(dct_descriptor.KIND, dct_descriptor.VERSION, quant, payload), error)
+    payload = dct_colour.encode_payload(layout, indices)
+    return Trial(Descriptor(dct_colour.KIND, dct_colour.VERSION, quant, payload), error)
 
 
 def texture_descriptor(analysis: Analysis, long_regions: int) -> Descriptor:
@@ -126,7 +126,7 @@ def fit(analysis: Analysis, template: PciFile, max_bytes: int, extra: tuple[Desc
         trials[quant] = dct_trial(analysis, GRID_LONG_SIDE, quant)
         return _size(template, trials[quant], extra) <= max_bytes
 
-    lo, hi = 0, dct_descriptor.MAX_QUANT
+    lo, hi = 0, dct_colour.MAX_QUANT
     if not fits(hi):
         return None
     # Bracket from a typical operating point first: most budgets land in quant 24..72.
@@ -235,7 +235,7 @@ def encode_image(
         )
         pci = _fit_any(analysis, template, max_bytes, extra)
     if pci is None:
-        minimum = _size(template, dct_trial(analysis, GRID_LONG_SIDE, dct_descriptor.MAX_QUANT), ())
+        minimum = _size(template, dct_trial(analysis, GRID_LONG_SIDE, dct_colour.MAX_QUANT), ())
         prompt_bytes = template.prompt.stored_size if template.prompt else 0
         raise PciError(
             f"budget of {max_bytes} bytes is too small: the smallest file is {minimum} bytes "

@@ -11,13 +11,13 @@ from numbers import Integral
 import numpy as np
 from PIL import Image
 
-from ..container import PciFile
 from ..errors import PciError
-from ..registry import LIMITS
-from . import colour, dct, dct_descriptor, texture
+from ..format.container import PciFile
+from ..format.registry import LIMITS
+from . import colour, dct, dct_colour, texture
 
 NAME = "pcimg/parametric"
-KNOWN = {dct_descriptor.KIND: dct_descriptor.VERSION, texture.KIND: texture.VERSION}
+KNOWN = {dct_colour.KIND: dct_colour.VERSION, texture.KIND: texture.VERSION}
 
 
 def output_size(pci: PciFile, size: tuple[int, int] | None) -> tuple[int, int]:
@@ -47,16 +47,16 @@ def check_descriptors(pci: PciFile) -> None:
 def base_planes(pci: PciFile, width: int, height: int) -> list[np.ndarray]:
     """Q4 planes (Y centred, then Cb, Cr for RGB) of the DCT base layer."""
     count = 3 if pci.colour == "rgb" else 1
-    entry = pci.descriptor(dct_descriptor.KIND)
+    entry = pci.descriptor(dct_colour.KIND)
     if entry is None:
         return [np.zeros((height, width), dtype=np.int64) for _ in range(count)]
-    if entry.quant > dct_descriptor.MAX_QUANT:
-        raise PciError(f"dct-colour quant {entry.quant} above {dct_descriptor.MAX_QUANT}", field="descriptors.quant")
-    _, indices = dct_descriptor.decode_payload(entry.payload, pci.colour)
+    if entry.quant > dct_colour.MAX_QUANT:
+        raise PciError(f"dct-colour quant {entry.quant} above {dct_colour.MAX_QUANT}", field="descriptors.quant")
+    _, indices = dct_colour.decode_payload(entry.payload, pci.colour)
     planes = []
     for plane, q in enumerate(indices):
-        coeffs = dct_descriptor.dequantise(q, entry.quant, chroma=plane > 0)
-        dct_descriptor.check_range(coeffs)
+        coeffs = dct_colour.dequantise(q, entry.quant, chroma=plane > 0)
+        dct_colour.check_range(coeffs)
         planes.append(dct.synthesise(coeffs, width, height))
     return planes
 

@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ..errors import PciError
-from ..registry import LIMITS
+from ..format.registry import LIMITS
 
 _GREY_MODES = {"1", "L", "LA", "La", "I;16", "I;16L", "I;16B", "I;16N", "I", "F"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import PciError
-from .prng import splitmix64
+from ..primitives.prng import splitmix64
 
 KIND = 2
 VERSION = 1

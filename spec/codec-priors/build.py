@@ -23,8 +23,8 @@ LOW, HIGH = 64, 1984
 
 def main() -> None:
     import pcimg
-    from pcimg.codec import dct_descriptor as D
-    from pcimg.codec import rangecoder as rc
+    from pcimg.codec import dct_colour as D
+    from pcimg.primitives import rangecoder as rc
 
     # Train with the uniform (1024) coder, as the measurement that motivated the priors did.
     uniform = D._Contexts(uniform=True)
@@ -44,7 +44,7 @@ def main() -> None:
 
     for path in paths:
         for budget in BUDGETS:
-            pci = pcimg.encode_file(Image.open(path), captioner="none", max_bytes=budget)
+            pci = pcimg.encode_pci(Image.open(path), captioner="none", max_bytes=budget)
             _, indices = D.decode_payload(pci.descriptor(D.KIND).payload, pci.colour)
             contexts = D._Contexts(uniform=True)
             encoder = Counting()

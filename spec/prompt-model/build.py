@@ -51,7 +51,7 @@ def read_train(path: Path) -> list[str]:
 
 def word_counts(texts: list[str], weight: float, vocab_extra: list[str]) -> dict[str, float]:
     """Mixture of the captions' word distribution and wordfreq's English distribution."""
-    from pcimg.prompt_model import pieces
+    from pcimg.format.prompt_model import pieces
 
     counts = Counter(p.lower() for t in texts for p in pieces(t) if p.isascii() and p.isalpha())
     n = sum(counts.values())
@@ -62,7 +62,7 @@ def word_counts(texts: list[str], weight: float, vocab_extra: list[str]) -> dict
 
 
 def context_stats(texts: list[str], punct: str) -> dict:
-    from pcimg import prompt_model as pm
+    from pcimg.format import prompt_model as pm
 
     classes = [[1.0] * 5 for _ in range(7)]
     cases = [[1.0] * 4 for _ in range(2)]
@@ -127,7 +127,7 @@ def build(texts: list[str], weight: float = TRAIN_WEIGHT) -> dict:
 
 def cross_validate(texts: list[str]) -> None:
     """Print mean coded bytes on each half of the training split for models built on the other."""
-    import pcimg.prompt_model as pm
+    import pcimg.format.prompt_model as pm
 
     half = len(texts) // 2
     for weight in (0.3, 0.5, 0.7, 0.9):

@@ -22,9 +22,9 @@ from PIL import Image
 
 import pcimg
 from pcimg import DecodeDigest, Descriptor, EncoderInfo, ModelRef, PciFile, Prompt, Recipe, SourceInfo
-from pcimg.inspect import describe
-from pcimg.registry import SIGNATURE
-from pcimg.schema import encode_varint
+from pcimg.format.describe import describe
+from pcimg.format.registry import SIGNATURE
+from pcimg.format.schema import encode_varint
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -65,9 +65,9 @@ RAW_X = part(0x04, b"\x00x")
 
 def valid_vectors() -> dict[str, tuple[str, bytes]]:
     small = photo((48, 32))
-    basic = pcimg.encode_file(small, prompt="two parrots", max_bytes=80, seed=7, texture=False)
+    basic = pcimg.encode_pci(small, prompt="two parrots", max_bytes=80, seed=7, texture=False)
     basic = basic.replace(prompt=Prompt.from_text("two parrots", "raw"))
-    everything = pcimg.encode_file(photo((96, 64)), prompt="two macaws on a branch", max_bytes=400, seed=2**40)
+    everything = pcimg.encode_pci(photo((96, 64)), prompt="two macaws on a branch", max_bytes=400, seed=2**40)
     everything = everything.replace(
         models=(
             ModelRef("captioner", "acme/captioner-xl", "v2.1"),
@@ -83,15 +83,15 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
         np.asarray(pcimg.decode(everything)).tobytes()).digest()[:16]))  # fmt: skip
     files = {
         "basic-raw-prompt": ("48x32 photo, raw prompt, captioner entry, dct-colour only", basic),
-        "kodak-491": ("768x512 photo encoded to a 491-byte budget", pcimg.encode_file(photo(), max_bytes=491)),
+        "kodak-491": ("768x512 photo encoded to a 491-byte budget", pcimg.encode_pci(photo(), max_bytes=491)),
         "kodak-983-seed-search": (
             "768x512 photo at 983 bytes, texture, 4-seed search",
-            pcimg.encode_file(photo(), max_bytes=983, seed=100, seed_search=4),
+            pcimg.encode_pci(photo(), max_bytes=983, seed=100, seed_search=4),
         ),
-        "grey": ("greyscale photo", pcimg.encode_file(photo((64, 48), "L"), max_bytes=200)),
+        "grey": ("greyscale photo", pcimg.encode_pci(photo((64, 48), "L"), max_bytes=200)),
         "descriptors-only-max-seed": (
             "no prompt; seed 2**64-1",
-            pcimg.encode_file(photo((80, 60)), captioner="none", max_bytes=320, seed=2**64 - 1),
+            pcimg.encode_pci(photo((80, 60)), captioner="none", max_bytes=320, seed=2**64 - 1),
         ),
         "all-parts": ("every registered part, all three manifest forms", everything),
         "prompt-brotli": (
@@ -122,11 +122,11 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
             PciFile(8, 8, prompt=Prompt.from_text("日本の庭園, café crème 🌸", "raw")),
         ),
         "min-1x1": ("smallest valid file: 1x1, empty raw prompt", PciFile(1, 1, prompt=Prompt.from_text("", "raw"))),
-        "max-width": ("16384x1", pcimg.encode_file(photo((512, 8)), max_bytes=150).replace(width=16384, height=1)),
-        "max-height": ("1x16384", pcimg.encode_file(photo((8, 512)), max_bytes=150).replace(width=1, height=16384)),
+        "max-width": ("16384x1", pcimg.encode_pci(photo((512, 8)), max_bytes=150).replace(width=16384, height=1)),
+        "max-height": ("1x16384", pcimg.encode_pci(photo((8, 512)), max_bytes=150).replace(width=1, height=16384)),
         "hub-generator": (
             "generator named by registry code (sd-turbo); not decodable by the embedded generator",
-            pcimg.encode_file(small, max_bytes=120).replace(
+            pcimg.encode_pci(small, max_bytes=120).replace(
                 models=(ModelRef("generator", "stabilityai/sd-turbo"),), recipe=Recipe(steps=2, strength_permille=500)
             ),
         ),
@@ -144,7 +144,7 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
 
 def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
     """name -> (defect, bytes, stage)."""
-    good = pcimg.write(pcimg.encode_file(photo((48, 32)), prompt="two parrots", max_bytes=120))
+    good = pcimg.write(pcimg.encode_pci(photo((48, 32)), prompt="two parrots", max_bytes=120))
     body = good[:-4]
     hx = header()
     bomb = brotli.compress(b"a" * 10_000_000)

@@ -1,18 +1,26 @@
-"""The construct schema of .pci v1: the executable form of spec/SPEC.md.
+"""The construct schema of .pci v1: the one executable description of spec/SPEC.md's bytes.
 
-The part framing (type, length, order, CRC) is a hand-written loop in ``container.py``
-because construct's repeaters swallow errors; every payload is parsed and built by the
-schemas here, each ending in ``Terminated`` so trailing bytes are an error. Schemas are
-interpreted, not compiled: construct's compiler drops checks on untrusted data.
+``PCI_FILE`` parses and builds a whole file: signature, version, header, the parts in ascending
+type order, CRC-32. Every payload has its own schema ending in ``Terminated`` (trailing bytes are
+an error). The part framing is one construct class, ``Body``, rather than ``GreedyRange``:
+construct's repeaters swallow errors, and a file's errors must name the field and byte offset.
+
+The schemas are interpreted, not compiled. construct's ``.compile()`` drops checks on untrusted
+data; a compiler of our own (kept until 0.1) saved ~70 µs per parse against 20-100 ms per
+decode, at the price of a second description of the bytes tied to construct's internals.
+``pcimg.PciImagePlugin`` keeps ``Image.open`` fast by parsing only the header there.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import zlib
 
 from construct import (
     Construct,
     ConstructError,
+    Container,
     Int8ub,
     PrefixedArray,
     Struct,
@@ -27,10 +35,14 @@ from .registry import (
     COLOURS,
     DIGEST_ALGORITHMS,
     LIMITS,
+    MAJOR,
+    PARTS,
     PROMPT_CODECS,
     ROLES,
     SCHEDULERS,
+    SIGNATURE,
     Table,
+    is_ancillary,
 )
 
 MAX_VARINT_BYTES = 10
@@ -38,12 +50,14 @@ MAX_UINT64 = (1 << 64) - 1
 
 
 class FieldError(ConstructError):
-    """A payload field broke a rule; ``offset`` is relative to the payload start."""
+    """A field broke a rule. ``offset`` is relative to the stream being parsed (a payload, or the
+    whole file for the framing); ``field`` names the field when the construct path cannot."""
 
-    def __init__(self, message: str, offset: int, path: str | None = None):
+    def __init__(self, message: str, offset: int, path: str | None = None, field: str | None = None):
         super().__init__(message, path=path)
         self.offset = offset
         self.reason = message
+        self.field = field
 
 
 class VarUInt(Construct):
@@ -55,17 +69,13 @@ class VarUInt(Construct):
 
     def _parse(self, stream, context, path):
         start = stream_tell(stream, path)
-        value = 0
-        for index in range(MAX_VARINT_BYTES):
-            byte = stream_read(stream, 1, path)[0]
-            value |= (byte & 0x7F) << (7 * index)
-            if not byte & 0x80:
-                if byte == 0 and index > 0:
-                    raise FieldError("non-canonical varint (redundant zero group)", start, path)
-                if value > MAX_UINT64:
-                    raise FieldError("varint exceeds 2**64-1", start, path)
-                return value
-        raise FieldError("varint longer than 10 bytes", start, path)
+        window = stream.read(MAX_VARINT_BYTES)
+        try:
+            value, used = read_varint(window, 0, len(window))
+        except FieldError as exc:
+            raise FieldError(exc.reason, start + exc.offset, path) from None
+        stream.seek(start + used)
+        return value
 
     def _build(self, obj, stream, context, path):
         if not isinstance(obj, int) or isinstance(obj, bool) or not 0 <= obj <= MAX_UINT64:
@@ -76,6 +86,28 @@ class VarUInt(Construct):
 
     def _sizeof(self, context, path):
         raise ConstructError("VarUInt has no fixed size", path=path)
+
+
+def read_varint(data: bytes, pos: int, end: int, max_bytes: int = MAX_VARINT_BYTES) -> tuple[int, int]:
+    """The one varint reader: (value, next position) from ``data[pos:end]``, at most ``max_bytes``.
+
+    Errors are FieldErrors at the varint's first byte, or at ``end`` when it is truncated.
+    """
+    start = pos
+    value = 0
+    for index in range(max_bytes):
+        if pos >= end:
+            raise FieldError("truncated varint", pos)
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << (7 * index)
+        if not byte & 0x80:
+            if byte == 0 and index > 0:
+                raise FieldError("non-canonical varint (redundant zero group)", start)
+            if value > MAX_UINT64:
+                raise FieldError("varint exceeds 2**64-1", start)
+            return value, pos
+    raise FieldError(f"varint longer than {max_bytes} bytes", start)
 
 
 def encode_varint(value: int) -> bytes:
@@ -334,3 +366,176 @@ PART_SCHEMAS = {
     "metadata": METADATA_PART,
     "source": SOURCE_PART,
 }
+
+# --------------------------------------------------------------------------- the file
+
+CRC_BYTES = 4
+MAX_PART_LENGTH_BYTES = 4  # part lengths are below max_file_bytes < 2**28
+
+
+def field_name(part: str, path: str | None) -> str:
+    """``part.field.sub`` from a construct path such as ``(parsing) -> entries -> 0 -> ref -> id``."""
+    steps = [s.strip() for s in (path or "").split("->") if s.strip() and not s.strip().startswith("(")]
+    steps = [s for s in steps if not s.isdigit() and s not in ("ref", "items")]
+    return ".".join([part, *steps])
+
+
+def parse_payload(name: str, schema: Construct, data: bytes, start: int, end: int) -> tuple[object, int]:
+    """Parse ``data[start:end]`` with ``schema``; errors get the field name and a file offset.
+
+    Returns the value and the offset where parsing stopped (the header is not length-prefixed).
+    """
+    stream = io.BytesIO(data[start:end])
+    try:
+        value = schema.parse_stream(stream)
+    except FieldError as exc:
+        raise FieldError(exc.reason, start + exc.offset, field=field_name(name, exc.path)) from None
+    except ConstructError as exc:
+        message = str(exc).split("\n")[-1].strip() or type(exc).__name__
+        if "expected end of stream" in message:
+            message = "trailing bytes after the last field"
+        elif "stream read less than specified amount" in message:
+            message = "truncated field"
+        raise FieldError(message, start + stream.tell(), field=field_name(name, exc.path)) from None
+    return value, start + stream.tell()
+
+
+class Signature(Construct):
+    """The 8-byte signature; the error names the first byte that differs (or where the file ends)."""
+
+    def _parse(self, stream, context, path):
+        data = stream.read(len(SIGNATURE))
+        for index, expected in enumerate(SIGNATURE):
+            if index >= len(data):
+                raise FieldError("truncated signature", index, field="signature")
+            if data[index] != expected:
+                raise FieldError("not a .pci file: bad signature", index, field="signature")
+        return SIGNATURE
+
+    def _build(self, obj, stream, context, path):
+        stream_write(stream, SIGNATURE, len(SIGNATURE), path)
+        return SIGNATURE
+
+
+class Version(Construct):
+    """Major (must be the one this reader knows) and minor version, one byte each."""
+
+    def _parse(self, stream, context, path):
+        start = stream_tell(stream, path)
+        data = stream.read(2)
+        if len(data) < 2:
+            raise FieldError("truncated version", start + len(data), field="version")
+        if data[0] != MAJOR:
+            raise FieldError(
+                f"unsupported major version {data[0]} (this reader knows {MAJOR})", start, field="version.major"
+            )
+        return Container(major=data[0], minor=data[1])
+
+    def _build(self, obj, stream, context, path):
+        minor = obj["minor"]
+        if not isinstance(minor, int) or not 0 <= minor <= 255:
+            raise FieldError(f"minor version {minor!r} outside 0..255", 0, field="version.minor")
+        stream_write(stream, bytes((MAJOR, minor)), 2, path)
+        return obj
+
+
+def _read_part_length(data: bytes, pos: int, end: int) -> tuple[int, int]:
+    """The part's canonical varint length at ``pos``; it must fit before ``end``."""
+    try:
+        value, after = read_varint(data, pos, end, MAX_PART_LENGTH_BYTES)
+    except FieldError as exc:
+        raise FieldError(f"part length: {exc.reason}", exc.offset, field="part.length") from None
+    if value > end - after:
+        raise FieldError(f"part length {value} exceeds the {end - after} bytes left", pos, field="part.length")
+    return value, after
+
+
+class Body(Construct):
+    """Header, then parts in ascending type order, then the CRC-32 of every byte before it.
+
+    Parsed value: ``header``, ``parts`` (a list of ``type``, ``name`` (None for an unknown
+    ancillary part), ``value`` (the parsed payload, or its bytes when unknown), ``offset`` (of
+    the payload) and ``size`` (of the whole part)), ``header_size``.
+    The CRC is checked before any part is read, so damage is reported as damage.
+    ``header_only`` stops after the header (Pillow's ``Image.open`` needs no more).
+    """
+
+    def __init__(self, header_only: bool = False):
+        super().__init__()
+        self.header_only = header_only
+
+    def _parse(self, stream, context, path):
+        start = stream_tell(stream, path)
+        stream.seek(0)
+        data = stream.read()
+        if len(data) < start + CRC_BYTES + 1:
+            raise FieldError("file too short for header and CRC", len(data), field="header")
+        end = len(data) - CRC_BYTES
+        stored, actual = int.from_bytes(data[end:], "big"), zlib.crc32(data[:end])
+        if stored != actual:
+            raise FieldError(f"CRC-32 mismatch: stored {stored:08x}, computed {actual:08x}", end, field="crc")
+        header, pos = parse_payload("header", HEADER, data, start, end)
+        body = Container(header=header, header_size=pos - start, parts=[])
+        previous = -1
+        while pos < end and not self.header_only:
+            part_start, part_type = pos, data[pos]
+            if len(body.parts) == LIMITS["max_parts"]:
+                raise FieldError(f"more than max_parts = {LIMITS['max_parts']} parts", part_start, field="parts")
+            if part_type <= previous:
+                what = "repeated" if part_type == previous else "out of order"
+                raise FieldError(f"part type 0x{part_type:02x} {what} (types must ascend)", pos, field="part.type")
+            previous = part_type
+            length, pos = _read_part_length(data, pos + 1, end)
+            entry = PARTS.by_code(part_type)
+            if entry is None and not is_ancillary(part_type):
+                raise FieldError(f"unknown critical part type 0x{part_type:02x}", part_start, field="part.type")
+            name = entry.name if entry else None
+            if name is None:
+                value = bytes(data[pos : pos + length])
+            else:
+                value, _ = parse_payload(name, PART_SCHEMAS[name], data, pos, pos + length)
+            size = pos + length - part_start
+            body.parts.append(Container(type=part_type, name=name, value=value, offset=pos, size=size))
+            pos += length
+        stream.seek(len(data))
+        return body
+
+    def _build(self, obj, stream, context, path):
+        out = bytearray(_build_field("header", HEADER, obj["header"]))
+        previous = -1
+        for part in obj["parts"]:
+            if part["type"] <= previous:
+                raise FieldError(f"part type 0x{part['type']:02x} repeated or out of order", 0, field="part.type")
+            previous = part["type"]
+            name = part["name"]
+            payload = bytes(part["value"]) if name is None else _build_field(name, PART_SCHEMAS[name], part["value"])
+            out.append(part["type"])
+            out += encode_varint(len(payload))
+            out += payload
+        stream_write(stream, bytes(out), len(out), path)
+        end = stream_tell(stream, path)
+        stream.seek(0)
+        crc = zlib.crc32(stream.read(end))
+        stream_write(stream, crc.to_bytes(CRC_BYTES, "big"), CRC_BYTES, path)
+        return obj
+
+
+def _build_field(name: str, schema: Construct, value) -> bytes:
+    try:
+        return schema.build(value)
+    except FieldError as exc:
+        raise FieldError(exc.reason, 0, field=exc.field or field_name(name, exc.path)) from None
+    except (ConstructError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise FieldError(f"cannot build {name}: {exc}", 0, field=name) from None
+
+
+PCI_FILE = Struct(
+    "signature" / Signature(),
+    "version" / Version(),
+    "body" / Body(),
+)
+PCI_HEAD = Struct(
+    "signature" / Signature(),
+    "version" / Version(),
+    "body" / Body(header_only=True),
+)

@@ -13,7 +13,8 @@ from importlib import resources
 import brotli
 import zstandard
 
-from .errors import PciError
+from ..errors import PciError
+from . import prompt_model
 from .registry import LIMITS, PROMPT_CODECS
 
 MAX_PROMPT = LIMITS["max_prompt_bytes"]
@@ -36,7 +37,7 @@ def _brotli_decode(data: bytes, declared: int) -> bytes:
 
 @lru_cache(maxsize=1)
 def _zstd_dictionary() -> zstandard.ZstdCompressionDict:
-    raw = resources.files(__package__).joinpath("data", "zstd-dict-v1.bin").read_bytes()
+    raw = resources.files("pcimg").joinpath("data", "zstd-dict-v1.bin").read_bytes()
     return zstandard.ZstdCompressionDict(raw, dict_type=zstandard.DICT_TYPE_FULLDICT)
 
 
@@ -60,14 +61,10 @@ def _zstd_encode(raw: bytes, dictionary: zstandard.ZstdCompressionDict | None = 
 
 
 def _model_encode(raw: bytes) -> bytes:
-    from . import prompt_model
-
     return prompt_model.encode(raw.decode("utf-8"))
 
 
 def _model_decode(data: bytes, declared: int) -> bytes:
-    from . import prompt_model
-
     return prompt_model.decode(data, declared)
 
 
@@ -84,14 +81,6 @@ _DECODERS: dict[int, Decoder] = {
     ZSTD: _zstd_decode,
     ZSTD_DICT_V1: lambda data, declared: _zstd_decode(data, declared, _zstd_dictionary()),
 }
-
-
-def register(code: int, encode: Encoder, decode: Decoder) -> None:
-    """Plug in a further registered codec (the model codec registers itself here)."""
-    if PROMPT_CODECS.by_code(code) is None:
-        raise PciError(f"prompt codec {code} is not in the registry", field="prompt.codec")
-    _ENCODERS[code] = encode
-    _DECODERS[code] = decode
 
 
 def available() -> tuple[int, ...]:

@@ -1,61 +1,32 @@
-"""`pcimg encode` and `pcimg decode`."""
+"""`pcimg encode` and `pcimg decode`: images to .pci files and back."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
+import numpy as np
 from PIL import Image, ImageDraw
 
-from .atomic import atomic_open
-from .cli import EXIT_INVALID, EXIT_OK, command
-from .errors import PciError
-
-T = TypeVar("T")
-
-
-def progress(items: list[T], label: str) -> Iterator[T]:
-    """tqdm when installed and there is more than one item; plain iteration otherwise."""
-    if len(items) < 2:
-        yield from items
-        return
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        for index, item in enumerate(items, 1):
-            print(f"{label} {index}/{len(items)}", file=sys.stderr)
-            yield item
-        return
-    yield from tqdm(items, desc=label, unit="img")
+from ..api import decode, encode, preview
+from ..errors import PciError
+from ..format.container import PciFile, Recipe, parse, read_bytes
+from ..primitives.atomic import atomic_open
+from .common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    add_model_args,
+    configure_models,
+    outputs,
+    parse_size,
+    progress,
+    save_image,
+)
 
 
-def parse_size(text: str) -> tuple[int, int]:
-    try:
-        width, height = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must look like 768x512, not {text!r}") from None
-    return width, height
-
-
-def save_image(image: Image.Image, path: Path) -> None:
-    """Atomic save; the format follows the extension (PNG when unknown)."""
-    fmt = Image.registered_extensions().get(path.suffix.lower(), "PNG")
-    with atomic_open(path) as handle:
-        image.save(handle, format=fmt)
-
-
-def _outputs(inputs: list[Path], output: Path | None, suffix: str) -> list[tuple[Path, Path]]:
-    if len(inputs) == 1 and output is not None and not output.is_dir():
-        return [(inputs[0], output)]
-    folder = output or Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    return [(p, folder / (p.stem + suffix)) for p in inputs]
-
-
-def _encode_args(p: argparse.ArgumentParser) -> None:
+def encode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", type=Path, help="images to encode")
     p.add_argument("-o", "--output", type=Path, help="output .pci (one input) or folder")
     p.add_argument("--max-bytes", type=int, help="exact budget for the whole file (default 600)")
@@ -75,39 +46,14 @@ def _encode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--guidance", type=float, help="recipe: guidance scale")
     p.add_argument("--scheduler", help="recipe: scheduler name (see spec/SPEC.md)")
     p.add_argument("--pin-digest", action="store_true", help="store the SHA-256 of the model weights")
-    _model_args(p)
+    add_model_args(p)
     p.add_argument("--seed", type=int, help="seed for the decoder's detail noise")
     p.add_argument("--seed-search", type=int, default=1, metavar="N", help="try N seeds, keep the closest decode")
     p.add_argument("--no-texture", action="store_true", help="leave out the texture descriptor")
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
 
 
-def _model_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model-dir", type=Path, action="append", help="folder of models laid out by id (repeatable)")
-    p.add_argument("--device", help="cpu, cuda, mps ... for model back-ends")
-    p.add_argument("--dtype", choices=("float32", "float16", "bfloat16"), help="model precision")
-    p.add_argument("--no-hf-cache", action="store_true", help="do not look in the Hugging Face cache")
-
-
-def _configure_models(args: argparse.Namespace) -> None:
-    changes = {}
-    if args.model_dir:
-        changes["model_dirs"] = args.model_dir
-    if args.device:
-        changes["device"] = args.device
-    if args.dtype:
-        changes["dtype"] = args.dtype
-    if args.no_hf_cache:
-        changes["use_hf_cache"] = False
-    if changes:
-        from .backends.store import configure
-
-        configure(**changes)
-
-
-def _recipe(args: argparse.Namespace):
-    from .container import Recipe
-
+def _recipe(args: argparse.Namespace) -> Recipe | None:
     if all(v is None for v in (args.steps, args.strength, args.guidance, args.scheduler)):
         return None
     return Recipe(
@@ -118,12 +64,9 @@ def _recipe(args: argparse.Namespace):
     )
 
 
-@command("encode", _encode_args)
-def _encode(args: argparse.Namespace) -> int:
+def encode_images(args: argparse.Namespace) -> int:
     """Encode images into .pci files."""
-    from .api import encode
-
-    _configure_models(args)
+    configure_models(args)
     if args.generator not in ("parametric", "diffusers"):
         raise PciError(f"--generator must be parametric or diffusers, not {args.generator!r}", field="generator")
     if args.generator == "diffusers" and not args.generator_model:
@@ -137,7 +80,7 @@ def _encode(args: argparse.Namespace) -> int:
         "pin_digest": args.pin_digest,
     }
     status = EXIT_OK
-    for source, target in progress(_outputs(args.inputs, args.output, ".pci"), "encode"):
+    for source, target in progress(outputs(args.inputs, args.output, ".pci"), "encode"):
         try:
             data = encode(
                 source,
@@ -160,7 +103,7 @@ def _encode(args: argparse.Namespace) -> int:
     return status
 
 
-def _decode_args(p: argparse.ArgumentParser) -> None:
+def decode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", type=Path, help=".pci files")
     p.add_argument("-o", "--output", type=Path, help="output image (one input) or folder")
     p.add_argument("--size", type=parse_size, help="output size WxH (default: the file's)")
@@ -169,18 +112,14 @@ def _decode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compare", type=Path, help="also write a side-by-side picture here")
     p.add_argument("--original", type=Path, help="original image for --compare")
     p.add_argument("--verify", action="store_true", help="check the decode against the file's digest")
-    _model_args(p)
+    add_model_args(p)
 
 
-@command("decode", _decode_args)
-def _decode(args: argparse.Namespace) -> int:
+def decode_files(args: argparse.Namespace) -> int:
     """Decode .pci files into images."""
-    from .api import decode, preview
-    from .container import parse, read_bytes
-
-    _configure_models(args)
+    configure_models(args)
     status = EXIT_OK
-    for source, target in progress(_outputs(args.inputs, args.output, ".png"), "decode"):
+    for source, target in progress(outputs(args.inputs, args.output, ".png"), "decode"):
         try:
             data = read_bytes(source)
             pci = parse(data)
@@ -201,11 +140,8 @@ def _decode(args: argparse.Namespace) -> int:
     return status
 
 
-def verify_digest(pci, image: Image.Image) -> None:
-    import hashlib
-
-    import numpy as np
-
+def verify_digest(pci: PciFile, image: Image.Image) -> None:
+    """PciError unless the decode's pixels hash to the file's digest."""
     if pci.digest is None:
         raise PciError("file has no digest to verify against", field="digest")
     actual = hashlib.sha256(np.asarray(image).tobytes()).digest()[: len(pci.digest.value)]
@@ -233,22 +169,3 @@ def side_by_side(original: Image.Image | None, decoded: Image.Image, size_bytes:
         fill="black",
     )
     return canvas
-
-
-def _bench_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--images", type=Path, default=Path("../shared/images/kodak"), help="folder of PNG images")
-    p.add_argument("--out", type=Path, default=Path("bench-results"), help="output folder")
-    p.add_argument("--budgets", default="147,491,983", help="comma-separated byte budgets")
-    p.add_argument("--limit", type=int, help="only the first N images")
-    p.add_argument("--workers", type=int, default=2)
-
-
-@command("bench", _bench_args)
-def _bench(args: argparse.Namespace) -> int:
-    """Benchmark against JPEG/WebP/AVIF/JPEG XL at equal byte budgets (needs pcimg[bench])."""
-    from .bench.run import run
-
-    budgets = tuple(int(b) for b in args.budgets.split(","))
-    print(run(args.images, args.out, budgets, args.limit, args.workers))
-    print(f"\nwritten to {args.out}/ (results.md, results.json, rd-*.png, contact-sheet.png)")
-    return EXIT_OK

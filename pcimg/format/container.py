@@ -1,30 +1,26 @@
 """The .pci v1 container: ``PciFile`` values, ``read`` and ``write``.
 
-Layout (spec/SPEC.md): signature | major | minor | header | parts... | CRC-32.
-The framing loop is hand-written (construct's repeaters hide errors); each part's
-payload goes through its construct schema in ``schema.py``.
+The bytes are described once, by ``schema.PCI_FILE`` (signature | version | header | parts |
+CRC-32). This module turns its parsed values into ``PciFile`` and back, and checks the rules
+that span fields (a role or metadata key once, registered models stored by code, ascending
+descriptor kinds, the prompt decoding to its declared length).
 """
 
 from __future__ import annotations
 
-import io
 import os
-import struct
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO, Union
+from types import MappingProxyType
+from typing import Any, BinaryIO, Union
 
-from construct import ConstructError
-
+from ..errors import PciError
+from ..primitives.atomic import write_bytes_atomic
 from . import prompt_codecs
-from .atomic import write_bytes_atomic
-from .errors import PciError
 from .registry import (
     COLOURS,
     DIGEST_ALGORITHMS,
     LIMITS,
-    MAJOR,
     MINOR,
     MODELS,
     PARTS,
@@ -35,20 +31,17 @@ from .registry import (
     is_ancillary,
 )
 from .schema import (
-    HEADER,
+    CRC_BYTES,
     MODEL_FORM_CODE,
     MODEL_FORM_ID,
     MODEL_FORM_ID_DIGEST,
-    PART_SCHEMAS,
+    PCI_FILE,
+    PCI_HEAD,
     PROMPT_RAW,
     FieldError,
     encode_varint,
 )
-from .schema_compiler import COMPILED
 
-SCHEMAS = {"header": HEADER, **PART_SCHEMAS}
-CRC_BYTES = 4
-PREFIX_BYTES = len(SIGNATURE) + 2
 UNREGISTERED_PREFIX = "registry:"
 
 Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", BinaryIO]
@@ -177,11 +170,12 @@ class PciFile:
     source: SourceInfo | None = None
     extra_parts: tuple[RawPart, ...] = ()
     minor_version: int = MINOR
-    part_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    part_sizes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Unknown parts are kept in file order, which the format fixes as ascending type.
         object.__setattr__(self, "extra_parts", tuple(sorted(self.extra_parts, key=lambda p: p.type)))
+        object.__setattr__(self, "part_sizes", MappingProxyType(dict(self.part_sizes)))
 
     def model(self, role: str) -> ModelRef | None:
         """The manifest entry for a role, or None."""
@@ -195,8 +189,9 @@ class PciFile:
     def descriptor(self, kind: int) -> Descriptor | None:
         return next((d for d in self.descriptors if d.kind == kind), None)
 
-    def replace(self, **changes) -> PciFile:
-        return replace(self, **changes)
+    def replace(self, **changes: Any) -> PciFile:
+        """A copy with ``changes``; ``part_sizes`` describes a parsed file, so it is dropped."""
+        return replace(self, **{"part_sizes": {}, **changes})
 
 
 # --------------------------------------------------------------------------- reading
@@ -230,157 +225,50 @@ def read_bytes(source: Source) -> bytes:
     return data
 
 
-def parse(data: bytes, *, engine: str = "compiled") -> PciFile:
-    """Parse and validate a whole .pci file held in memory.
-
-    ``engine="construct"`` runs construct's interpreter on the same schemas instead of their
-    compiled form (schema_compiler.py): slower, identical results; kept for cross-checks.
-    """
+def parse(data: bytes) -> PciFile:
+    """Parse and validate a whole .pci file held in memory."""
     try:
-        return _parse(data, engine)
-    except PciError:
-        raise
-    except (
-        ConstructError,
-        UnicodeError,
-        struct.error,
-        OverflowError,
-        RecursionError,
-        IndexError,
-        ValueError,
-        TypeError,
-        KeyError,
-    ) as exc:
-        # Defence in depth: the schema raises FieldError; anything else is still our error type.
-        raise PciError(f"malformed file: {exc}") from None
-
-
-def check_prefix(data: bytes) -> tuple[int, int]:
-    """Check signature and version; return (major, minor). Shared with Pillow's _accept."""
-    if data[: len(SIGNATURE)] != SIGNATURE:
-        _signature_error(data)
-    if len(data) < PREFIX_BYTES:
-        raise PciError("truncated version", field="version", offset=len(data))
-    major, minor = data[len(SIGNATURE)], data[len(SIGNATURE) + 1]
-    if major != MAJOR:
-        raise PciError(
-            f"unsupported major version {major} (this reader knows {MAJOR})",
-            field="version.major",
-            offset=len(SIGNATURE),
-        )
-    return major, minor
-
-
-def _signature_error(data: bytes) -> None:
-    """Raise for the first byte that differs from the signature (or where the file ends)."""
-    for index, expected in enumerate(SIGNATURE):
-        if index >= len(data):
-            raise PciError("truncated signature", field="signature", offset=index)
-        if data[index] != expected:
-            raise PciError("not a .pci file: bad signature", field="signature", offset=index)
-
-
-def _parse(data: bytes, engine: str) -> PciFile:
-    _, minor = check_prefix(data)
-    if len(data) < PREFIX_BYTES + CRC_BYTES + 1:
-        raise PciError("file too short for header and CRC", field="header", offset=len(data))
-    end = len(data) - CRC_BYTES
-    stored_crc = int.from_bytes(data[end:], "big")
-    actual_crc = zlib.crc32(data[:end])
-    if stored_crc != actual_crc:
-        raise PciError(f"CRC-32 mismatch: stored {stored_crc:08x}, computed {actual_crc:08x}", field="crc", offset=end)
-
-    header, pos = _parse_payload("header", data, PREFIX_BYTES, end, engine, allow_rest=True)
-    fields: dict = {
+        parsed = PCI_FILE.parse(data)
+    except FieldError as exc:
+        raise PciError(exc.reason, field=exc.field, offset=exc.offset) from None
+    body = parsed.body
+    header = body.header
+    fields: dict[str, Any] = {
         "width": header.width,
         "height": header.height,
-        "colour": COLOURS.by_code(header.colour).name,
+        "colour": _name(COLOURS, header.colour),
         "seed": header.seed,
-        "minor_version": minor,
+        "minor_version": parsed.version.minor,
     }
-    sizes = {"signature": len(SIGNATURE), "version": 2, "header": pos - PREFIX_BYTES}
-    extra: list[RawPart] = []
-    previous = -1
-    count = 0
-    while pos < end:
-        part_start = pos
-        part_type = data[pos]
-        length, pos = _read_length(data, pos + 1, end)
-        count += 1
-        if count > LIMITS["max_parts"]:
-            raise PciError(f"more than max_parts = {LIMITS['max_parts']} parts", field="parts", offset=part_start)
-        if part_type <= previous:
-            what = "repeated" if part_type == previous else "out of order"
-            raise PciError(
-                f"part type 0x{part_type:02x} {what} (types must ascend)", field="part.type", offset=part_start
-            )
-        previous = part_type
-        payload_end = pos + length
-        entry = PARTS.by_code(part_type)
-        if entry is None:
-            if not is_ancillary(part_type):
-                raise PciError(f"unknown critical part type 0x{part_type:02x}", field="part.type", offset=part_start)
-            extra.append(RawPart(part_type, bytes(data[pos:payload_end])))
-            sizes[f"0x{part_type:02x}"] = payload_end - part_start
+    sizes = {"signature": len(SIGNATURE), "version": 2, "header": body.header_size}
+    extra = []
+    for part in body.parts:
+        if part.name is None:
+            extra.append(RawPart(part.type, part.value))
+            sizes[f"0x{part.type:02x}"] = part.size
         else:
-            value, _ = _parse_payload(entry.name, data, pos, payload_end, engine)
-            fields[entry.name] = _CONVERT[entry.name](value, pos)
-            sizes[entry.name] = payload_end - part_start
-        pos = payload_end
+            fields[part.name] = _CONVERT[part.name](part.value, part.offset)
+            sizes[part.name] = part.size
     sizes["crc"] = CRC_BYTES
     if "prompt" not in fields and "descriptors" not in fields:
-        raise PciError("file has neither a prompt nor descriptors", field="parts", offset=end)
+        raise PciError("file has neither a prompt nor descriptors", field="parts", offset=len(data) - CRC_BYTES)
     return PciFile(**fields, extra_parts=tuple(extra), part_sizes=sizes)
 
 
-def _read_length(data: bytes, pos: int, end: int) -> tuple[int, int]:
-    """Canonical varint part length at ``pos``; it must fit before ``end``."""
-    start = pos
-    value = 0
-    for index in range(4):  # lengths are below max_file_bytes < 2**28
-        if pos >= end:
-            raise PciError("truncated part length", field="part.length", offset=pos)
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << (7 * index)
-        if not byte & 0x80:
-            if byte == 0 and index > 0:
-                raise PciError("non-canonical part length", field="part.length", offset=start)
-            if value > end - pos:
-                raise PciError(
-                    f"part length {value} exceeds the {end - pos} bytes left", field="part.length", offset=start
-                )
-            return value, pos
-    raise PciError("part length varint too long", field="part.length", offset=start)
-
-
-def _parse_payload(name: str, data: bytes, start: int, end: int, engine: str, allow_rest: bool = False):
-    """Parse one payload with the compiled schema (default) or construct's interpreter."""
+def parse_header(data: bytes) -> tuple[int, int, str]:
+    """(width, height, colour) after checking signature, version, CRC and header; parts unread."""
     try:
-        if engine == "compiled":
-            value, pos = COMPILED[name](data, start, end)
-            return value, pos if allow_rest else end
-        stream = io.BytesIO(data[start:end])
-        try:
-            value = SCHEMAS[name].parse_stream(stream)
-        except FieldError:
-            raise
-        except ConstructError as exc:
-            message = str(exc).split("\n")[-1].strip() or type(exc).__name__
-            if "expected end of stream" in message:
-                message = "trailing bytes after the last field"
-            elif "stream read less than specified amount" in message:
-                message = "truncated field"
-            raise FieldError(message, stream.tell(), exc.path) from None
-        return value, start + stream.tell() if allow_rest else end
+        header = PCI_HEAD.parse(data).body.header
     except FieldError as exc:
-        raise PciError(exc.reason, field=_field_name(name, exc.path), offset=start + exc.offset) from None
+        raise PciError(exc.reason, field=exc.field, offset=exc.offset) from None
+    return header.width, header.height, _name(COLOURS, header.colour)
 
 
-def _field_name(part: str, path: str | None) -> str:
-    steps = [s.strip() for s in (path or "").split("->") if s.strip() and not s.strip().startswith("(")]
-    steps = [s for s in steps if not s.isdigit() and s not in ("ref", "items")]
-    return ".".join([part, *steps])
+def _name(table, code: int) -> str:
+    """The registered name of a code the schema has already checked."""
+    entry = table.by_code(code)
+    assert entry is not None, f"{table.title} code {code} passed the schema"
+    return entry.name
 
 
 def _models(value, offset: int) -> tuple[ModelRef, ...]:
@@ -458,37 +346,33 @@ def write(pci: PciFile) -> bytes:
     """Serialise a PciFile; the result is checked by the reader before it is returned."""
     if not isinstance(pci, PciFile):
         raise PciError(f"write expects a PciFile, not {type(pci).__name__}", field="file")
-    if not 0 <= pci.minor_version <= 255:
-        raise PciError(f"minor version {pci.minor_version} outside 0..255", field="version.minor")
-    out = bytearray(SIGNATURE)
-    out += bytes((MAJOR, pci.minor_version))
-    out += _build(
-        "header",
-        HEADER,
-        {
-            "width": pci.width,
-            "height": pci.height,
-            "colour": _registered(COLOURS, pci.colour, "header.colour"),
-            "seed": pci.seed,
-        },
-    )
+    for part in pci.extra_parts:
+        if PARTS.by_code(part.type) is not None:
+            raise PciError(f"extra part 0x{part.type:02x} is a registered type", field="part.type")
+        if not is_ancillary(part.type):
+            raise PciError(f"cannot write unknown critical part 0x{part.type:02x}", field="part.type")
     parts = [
-        (PARTS.code(name), _build(name, PART_SCHEMAS[name], _UNCONVERT[name](getattr(pci, name))))
+        {"type": PARTS.code(name), "name": name, "value": _UNCONVERT[name](getattr(pci, name))}
         for name in _PART_FIELDS
         if getattr(pci, name)
     ]
-    parts += [(p.type, p.payload) for p in pci.extra_parts]
-    parts.sort(key=lambda p: p[0])
-    for part_type, payload in parts:
-        if PARTS.by_code(part_type) and any(p.type == part_type for p in pci.extra_parts):
-            raise PciError(f"extra part 0x{part_type:02x} is a registered type", field="part.type")
-        if not is_ancillary(part_type) and PARTS.by_code(part_type) is None:
-            raise PciError(f"cannot write unknown critical part 0x{part_type:02x}", field="part.type")
-        out.append(part_type)
-        out += encode_varint(len(payload))
-        out += payload
-    out += zlib.crc32(out).to_bytes(CRC_BYTES, "big")
-    data = bytes(out)
+    parts += [{"type": p.type, "name": None, "value": p.payload} for p in pci.extra_parts]
+    header = {
+        "width": pci.width,
+        "height": pci.height,
+        "colour": _registered(COLOURS, pci.colour, "header.colour"),
+        "seed": pci.seed,
+    }
+    try:
+        data = PCI_FILE.build(
+            {
+                "signature": SIGNATURE,
+                "version": {"minor": pci.minor_version},
+                "body": {"header": header, "parts": sorted(parts, key=lambda p: p["type"])},
+            }
+        )
+    except FieldError as exc:
+        raise PciError(exc.reason, field=exc.field) from None
     parse(data)  # a writer never emits what the reader rejects
     return data
 
@@ -499,15 +383,6 @@ def save(pci: PciFile, path: str | os.PathLike[str]) -> None:
 
 
 _PART_FIELDS = ("models", "recipe", "descriptors", "prompt", "encoder", "digest", "metadata", "source")
-
-
-def _build(name: str, schema, value) -> bytes:
-    try:
-        return schema.build(value)
-    except FieldError as exc:
-        raise PciError(exc.reason, field=_field_name(name, exc.path)) from None
-    except (ConstructError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise PciError(f"cannot build {name}: {exc}", field=name) from None
 
 
 def _registered(table, name: str, where: str) -> int:

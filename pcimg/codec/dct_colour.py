@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 
 from ..errors import PciError
-from . import rangecoder as rc
+from ..primitives import rangecoder as rc
 
 KIND = 1
 VERSION = 1

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
 
-from .codec import rangecoder as rc
+from ..primitives import rangecoder as rc
 
 TABLE_FILE = "prompt-en-v1.json"
 WORD, SPACE, PUNCT, DIGIT, OTHER = range(5)
@@ -73,7 +73,7 @@ class Model:
 
 @lru_cache(maxsize=1)
 def model() -> Model:
-    return Model(json.loads(resources.files(__package__).joinpath("data", TABLE_FILE).read_text("utf-8")))
+    return Model(json.loads(resources.files("pcimg").joinpath("data", TABLE_FILE).read_text("utf-8")))
 
 
 def pieces(text: str) -> list[str]:

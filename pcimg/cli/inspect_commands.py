@@ -1,0 +1,55 @@
+"""`pcimg info` and `pcimg validate`: read files, never decode them for output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..errors import PciError
+from ..format.container import parse, read_bytes
+from ..format.describe import describe, render_text
+from ..validate import validate
+from .common import EXIT_INVALID, EXIT_OK
+
+
+def info_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", type=Path, help=".pci files")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def info(args: argparse.Namespace) -> int:
+    """Print every field of .pci files and the size of every part."""
+    status = EXIT_OK
+    results = []
+    for path in args.files:
+        try:
+            data = read_bytes(path)
+            described = describe(parse(data), file_size=len(data))
+        except PciError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        results.append({"file": str(path), **described})
+        if not args.json:
+            print(f"{path}:\n" + render_text(described))
+    if args.json:
+        print(json.dumps(results[0] if len(results) == 1 and len(args.files) == 1 else results, indent=2))
+    return status
+
+
+def validate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", type=Path, help=".pci files")
+    p.add_argument("--quiet", action="store_true", help="print only invalid files")
+
+
+def validate_files(args: argparse.Namespace) -> int:
+    """Check files against the spec; exit 0 when all are valid."""
+    verdicts = [validate(path) for path in args.files]
+    for verdict in verdicts:
+        if not (args.quiet and verdict.valid):
+            print(verdict.render())
+    bad = sum(not v.valid for v in verdicts)
+    print(f"{len(verdicts) - bad} valid, {bad} invalid")
+    return EXIT_OK if bad == 0 else EXIT_INVALID

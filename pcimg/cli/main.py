@@ -1,0 +1,52 @@
+"""The `pcimg` command line. Exit codes: 0 ok, 1 invalid input, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from .. import __version__
+from ..errors import PciError
+from . import bench_command, codec_commands, inspect_commands
+from .common import EXIT_INVALID
+
+Configure = Callable[[argparse.ArgumentParser], None]
+Run = Callable[[argparse.Namespace], int]
+
+COMMANDS: dict[str, tuple[Configure, Run]] = {
+    "encode": (codec_commands.encode_args, codec_commands.encode_images),
+    "decode": (codec_commands.decode_args, codec_commands.decode_files),
+    "info": (inspect_commands.info_args, inspect_commands.info),
+    "validate": (inspect_commands.validate_args, inspect_commands.validate_files),
+    "bench": (bench_command.bench_args, bench_command.bench),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pcimg", description="Prompt-compressed images (.pci)")
+    parser.add_argument("--version", action="version", version=f"pcimg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (configure, run) in COMMANDS.items():
+        p = sub.add_parser(name, help=(run.__doc__ or "").strip().splitlines()[0] if run.__doc__ else None)
+        configure(p)
+        p.set_defaults(run=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PciError as exc:
+        print(f"pcimg: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:  # an output that cannot be written, an input that cannot be read
+        print(f"pcimg: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
