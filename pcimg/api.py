@@ -82,6 +82,7 @@ def encode_pci(
     """
     img = _open_image(image)
     user_prompt = prompt is not None
+    ref: ModelRef | None
     if user_prompt:
         ref = ModelRef("captioner", "pcimg/user-prompt")
     elif captioner == "transformers":

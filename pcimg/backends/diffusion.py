@@ -92,7 +92,7 @@ def generate(pci: PciFile, size: tuple[int, int] | None, folder: Path, controlne
                                                           if k != "controlnet"})  # fmt: skip
         text2image.set_progress_bar_config(disable=not s.progress)
         image = text2image(width=width, height=height, **common).images[0]
-    out = image.resize(output_size(pci, size), Image.LANCZOS)
+    out = image.resize(output_size(pci, size), Image.Resampling.LANCZOS)
     return out.convert("L") if pci.colour == "grey" else out
 
 

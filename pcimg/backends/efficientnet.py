@@ -126,7 +126,7 @@ def preprocess(image: Image.Image, mean: float = MEAN, std: float = STD) -> np.n
     rgb = image.convert("RGB")
     scale = 256 / min(rgb.size)
     rgb = rgb.resize((max(INPUT_SIZE, round(rgb.width * scale)), max(INPUT_SIZE, round(rgb.height * scale))),
-                     Image.BICUBIC)  # fmt: skip
+                     Image.Resampling.BICUBIC)  # fmt: skip
     left, top = (rgb.width - INPUT_SIZE) // 2, (rgb.height - INPUT_SIZE) // 2
     crop = np.asarray(rgb.crop((left, top, left + INPUT_SIZE, top + INPUT_SIZE)), dtype=np.float32)
     mean_arr, std_arr = np.broadcast_to(mean, (3,)), np.broadcast_to(std, (3,))

@@ -52,7 +52,7 @@ def at_budget(image: Image.Image, codec: str, scale: float, budget: int) -> Peer
     """Highest quality of ``codec`` at ``scale`` within ``budget`` bytes, or None."""
     save, lo, hi = available_codecs()[codec]
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    small = image if scale == 1.0 else image.resize(size, Image.LANCZOS)
+    small = image if scale == 1.0 else image.resize(size, Image.Resampling.LANCZOS)
     if len(save(small, lo)) > budget:
         return None
     while lo < hi:
@@ -64,5 +64,5 @@ def at_budget(image: Image.Image, codec: str, scale: float, budget: int) -> Peer
     data = save(small, lo)
     decoded = Image.open(io.BytesIO(data)).convert(image.mode)
     if decoded.size != image.size:
-        decoded = decoded.resize(image.size, Image.BICUBIC)
+        decoded = decoded.resize(image.size, Image.Resampling.BICUBIC)
     return PeerResult(codec, scale, lo, len(data), np.asarray(decoded))

@@ -54,7 +54,8 @@ def describe_colours(array: np.ndarray) -> str:
     height, width = rgb.shape[:2]
     small_w = min(32, width)
     small_h = max(1, round(height * small_w / width))
-    thumb = np.asarray(Image.fromarray(rgb.astype(np.uint8)).resize((small_w, small_h), Image.BOX), dtype=np.float64)
+    small = Image.fromarray(rgb.astype(np.uint8)).resize((small_w, small_h), Image.Resampling.BOX)
+    thumb = np.asarray(small, dtype=np.float64)
     third = max(1, small_h // 3)
     top = _names(thumb[:third]).most_common(1)[0][0]
     bottom = _names(thumb[-third:]).most_common(1)[0][0]

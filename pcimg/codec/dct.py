@@ -71,7 +71,7 @@ def synthesise(coeffs: np.ndarray, width: int, height: int) -> np.ndarray:
     ky, kx = coeffs.shape
     bx = basis_int(kx, width).astype(np.float64)
     by = basis_int(ky, height).astype(np.float64)
-    rows = coeffs.astype(np.float64) @ bx  # (ky, width), |.| < 2**37
-    rows = (rows.astype(np.int64) + (1 << (Q - 1))) >> Q
+    exact_rows = coeffs.astype(np.float64) @ bx  # (ky, width), |.| < 2**37
+    rows = (exact_rows.astype(np.int64) + (1 << (Q - 1))) >> Q
     plane = by.T @ rows.astype(np.float64)  # (height, width), |.| < 2**44
     return (plane.astype(np.int64) + (1 << (Q - 1))) >> Q

@@ -64,7 +64,7 @@ def analyse(array: np.ndarray, colour_name: str) -> Analysis:
     for plane in planes:
         small = plane
         if scale < 1.0:
-            small = np.asarray(Image.fromarray(plane.astype(np.float32), "F").resize(small_size, Image.BOX))
+            small = np.asarray(Image.fromarray(plane.astype(np.float32), "F").resize(small_size, Image.Resampling.BOX))
         coeffs.append(dct.analyse(small.astype(np.float64), kx_max, ky_max))
         energy.append(float(np.mean(small.astype(np.float64) ** 2)))
     return Analysis(width, height, colour_name, tuple(coeffs), tuple(energy), planes[0])

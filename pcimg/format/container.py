@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, BinaryIO, Union
+from typing import IO, Any, BinaryIO, Union
 
 from ..errors import PciError
 from ..primitives.atomic import write_bytes_atomic
@@ -44,7 +44,7 @@ from .schema import (
 
 UNREGISTERED_PREFIX = "registry:"
 
-Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", BinaryIO]
+Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", BinaryIO, IO[bytes]]
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ class Prompt:
         """The prompt coded with every available codec, keeping the smallest payload."""
         best = None
         for code in prompt_codecs.available():
-            candidate = cls(PROMPT_CODECS.by_code(code).name, text, prompt_codecs.encode_prompt(text, code))
+            candidate = cls(PROMPT_CODECS.name(code), text, prompt_codecs.encode_prompt(text, code))
             if best is None or candidate.stored_size < best.stored_size:
                 best = candidate
         assert best is not None
@@ -236,7 +236,7 @@ def parse(data: bytes) -> PciFile:
     fields: dict[str, Any] = {
         "width": header.width,
         "height": header.height,
-        "colour": _name(COLOURS, header.colour),
+        "colour": COLOURS.name(header.colour),
         "seed": header.seed,
         "minor_version": parsed.version.minor,
     }
@@ -261,20 +261,13 @@ def parse_header(data: bytes) -> tuple[int, int, str]:
         header = PCI_HEAD.parse(data).body.header
     except FieldError as exc:
         raise PciError(exc.reason, field=exc.field, offset=exc.offset) from None
-    return header.width, header.height, _name(COLOURS, header.colour)
-
-
-def _name(table, code: int) -> str:
-    """The registered name of a code the schema has already checked."""
-    entry = table.by_code(code)
-    assert entry is not None, f"{table.title} code {code} passed the schema"
-    return entry.name
+    return header.width, header.height, COLOURS.name(header.colour)
 
 
 def _models(value, offset: int) -> tuple[ModelRef, ...]:
     refs = []
     for entry in value.entries:
-        role = ROLES.by_code(entry.role).name
+        role = ROLES.name(entry.role)
         if entry.form == MODEL_FORM_CODE:
             known = MODELS.by_code(entry.ref.code)
             refs.append(ModelRef(role, known.name if known else f"{UNREGISTERED_PREFIX}{entry.ref.code}"))
@@ -294,7 +287,7 @@ def _recipe(value, offset: int) -> Recipe:
         value.steps,
         value.strength_permille,
         value.guidance_tenths,
-        SCHEDULERS.by_code(value.scheduler).name,
+        SCHEDULERS.name(value.scheduler),
         value.work_width,
         value.work_height,
     )
@@ -316,7 +309,7 @@ def _descriptors(value, offset: int) -> tuple[Descriptor, ...]:
 
 
 def _prompt(value, offset: int) -> Prompt:
-    codec = PROMPT_CODECS.by_code(value.codec).name
+    codec = PROMPT_CODECS.name(value.codec)
     text = prompt_codecs.decode_prompt(value.codec, value.length, bytes(value.data), offset=offset)
     return Prompt(codec, text, bytes(value.data))
 
@@ -334,7 +327,7 @@ _CONVERT = {
     "descriptors": _descriptors,
     "prompt": _prompt,
     "encoder": lambda v, o: EncoderInfo(v.name, v.version),
-    "digest": lambda v, o: DecodeDigest(DIGEST_ALGORITHMS.by_code(v.algorithm).name, bytes(v["value"])),
+    "digest": lambda v, o: DecodeDigest(DIGEST_ALGORITHMS.name(v.algorithm), bytes(v["value"])),
     "metadata": _metadata,
     "source": lambda v, o: SourceInfo(v.format, v.size),
 }

@@ -11,7 +11,7 @@ from .container import PciFile
 def _plain(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.hex()
-    if is_dataclass(value):
+    if is_dataclass(value) and not isinstance(value, type):
         return {k: _plain(v) for k, v in asdict(value).items()}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}

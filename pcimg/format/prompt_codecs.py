@@ -44,8 +44,7 @@ def _zstd_dictionary() -> zstandard.ZstdCompressionDict:
 def _zstd_decode(data: bytes, declared: int, dictionary: zstandard.ZstdCompressionDict | None = None) -> bytes:
     if zstandard.frame_content_size(data) != declared:
         raise ValueError("zstd frame content size differs from the declared length")
-    options = {"dict_data": dictionary} if dictionary is not None else {}
-    obj = zstandard.ZstdDecompressor(max_window_size=1 << 17, **options).decompressobj()
+    obj = zstandard.ZstdDecompressor(dict_data=dictionary, max_window_size=1 << 17).decompressobj()
     out = obj.decompress(data)
     if not obj.eof or obj.unused_data or len(out) != declared:
         raise ValueError("zstd frame does not end at the payload's end")
@@ -56,8 +55,7 @@ def _zstd_encode(raw: bytes, dictionary: zstandard.ZstdCompressionDict | None = 
     params = zstandard.ZstdCompressionParameters.from_level(
         19, write_content_size=True, write_checksum=False, write_dict_id=False
     )
-    options = {"dict_data": dictionary} if dictionary is not None else {}
-    return zstandard.ZstdCompressor(compression_params=params, **options).compress(raw)
+    return zstandard.ZstdCompressor(dict_data=dictionary, compression_params=params).compress(raw)
 
 
 def _model_encode(raw: bytes) -> bytes:

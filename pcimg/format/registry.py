@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
 
@@ -28,9 +28,18 @@ class Table:
 
     title: str
     entries: tuple[Entry, ...]
+    _codes: Mapping[int, Entry] = field(init=False, repr=False, compare=False)
+    _names: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
     def by_code(self, code: int) -> Entry | None:
         return self._codes.get(code)
+
+    def name(self, code: int) -> str:
+        """Name for a registered code; KeyError names the table when unknown."""
+        entry = self._codes.get(code)
+        if entry is None:
+            raise KeyError(f"code {code} is not in the {self.title} registry")
+        return entry.name
 
     def by_name(self, name: str) -> Entry | None:
         return self._names.get(name)
