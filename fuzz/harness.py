@@ -6,14 +6,18 @@ lengths), so that mutations reach the checks behind the checksum instead of stal
 
 from __future__ import annotations
 
+import io
 import random
 import zlib
 from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
 
 import pcimg
 
 VECTORS = Path(__file__).resolve().parents[1] / "spec" / "vectors"
 DECODE_SIZE = (32, 24)
+MAX_DRAFT_PIXELS = 4 * DECODE_SIZE[0] * DECODE_SIZE[1]
 
 
 def seeds() -> list[bytes]:
@@ -49,11 +53,36 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     return fix_crc(bytes(out)) if rng.random() < 0.9 else bytes(out)
 
 
-def check_one(data: bytes) -> None:
-    """Parse, and decode small with the embedded generator: only PciError may escape."""
+def check_one(data: bytes) -> str:
+    """Parse, re-write and decode small with the embedded generator: "accepted" or "rejected".
+
+    Only PciError counts as a rejection; any other exception escapes and is a finding. The
+    Pillow path (header-only open, lazy ``info``, draft load) must agree with the verdict.
+    """
+    previewable = False
     try:
         pci = pcimg.read(data)
         pcimg.write(pci)
+        pcimg.preview(pci, size=DECODE_SIZE)
+        previewable = True
         pcimg.decode(pci, size=DECODE_SIZE, generator="parametric")
+        verdict = "accepted"
     except pcimg.PciError:
-        pass
+        verdict = "rejected"
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.info  # noqa: B018
+            im.draft("RGB", DECODE_SIZE)
+            if im.width * im.height > MAX_DRAFT_PIXELS:  # extreme aspect ratio: a draft keeps one side
+                return verdict
+            im.load()
+        drafted = True
+    except UnidentifiedImageError:  # not a .pci at all: bad signature
+        drafted = False
+    except Image.DecompressionBombError:  # Pillow's own guard on the declared size
+        return verdict
+    except pcimg.PciError as exc:
+        assert isinstance(exc, OSError), "the Pillow path must raise OSError for damaged files"
+        drafted = False
+    assert drafted == previewable, f"pcimg.preview and Pillow's draft disagree ({previewable}, {drafted})"
+    return verdict

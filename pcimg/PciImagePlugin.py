@@ -91,7 +91,7 @@ class PciImageFile(ImageFile.ImageFile):
     def info(self) -> dict[str, Any]:
         """Pillow's ``info``, filled from the parts on first use (prompt, seed, models, metadata)."""
         if self._data and self._pci is None:
-            self._info.update(info_for(self.pci))
+            self.pci  # noqa: B018 (parsing fills info)
         return self._info
 
     @info.setter
@@ -106,6 +106,7 @@ class PciImageFile(ImageFile.ImageFile):
                 self._pci = parse(self._data)
             except PciError as exc:
                 raise _as_image_error(exc) from None
+            self._info.update(info_for(self._pci))
         return self._pci
 
     def draft(self, mode: str | None, size: tuple[int, int] | None) -> tuple[str, tuple[int, int, float, float]] | None:

@@ -8,6 +8,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 FUZZ = Path(__file__).resolve().parents[1] / "fuzz"
 sys.path.insert(0, str(FUZZ))
 from harness import check_one, mutate, seeds  # noqa: E402
@@ -36,6 +38,20 @@ def test_mutated_files_raise_only_pci_error():
 
 
 def test_recorded_findings_stay_fixed():
-    """Every file in fuzz/regressions/ (none recorded yet) must meet the contract."""
-    for path in sorted((FUZZ / "regressions").glob("crash-*")):
-        check_one(path.read_bytes())
+    """Every finding kept in fuzz/regressions/ must meet the contract (and still be rejected)."""
+    findings = sorted((FUZZ / "regressions").glob("crash-*"))
+    assert findings, "fuzz/regressions/ lost its recorded findings"
+    for path in findings:
+        assert check_one(path.read_bytes()) == "rejected"
+
+
+def test_the_harness_fails_on_anything_but_pci_error(monkeypatch):
+    """A bug that raises another exception type must fail the campaign, not pass as 'invalid'."""
+    import pcimg
+
+    def broken(data):
+        raise IndexError("a real bug")
+
+    monkeypatch.setattr(pcimg, "read", broken)
+    with pytest.raises(IndexError):
+        check_one(seeds()[0])

@@ -8,7 +8,7 @@ import zlib
 
 import numpy as np
 import pytest
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 import pcimg
 from pcimg import PciError, PciImagePlugin
@@ -102,11 +102,46 @@ def test_foreign_data_is_unidentified():
         Image.open(io.BytesIO(b"GIF89a" + bytes(40)))
 
 
-def test_damaged_pci_raises_pci_error_with_message(pci_path):
+def test_damaged_pci_raises_an_oserror_that_is_a_pci_error(pci_path):
     data = bytearray(pci_path.read_bytes())
     data[30] ^= 0xFF
-    with pytest.raises(PciError, match="CRC-32 mismatch"):
+    with pytest.raises(OSError, match="CRC-32 mismatch") as err:
         Image.open(io.BytesIO(bytes(data)))
+    assert isinstance(err.value, PciError) and err.value.field == "crc" and err.value.offset == len(data) - 4
+
+
+def test_a_damaged_part_behind_a_valid_crc_surfaces_on_first_use():
+    # a model-coded prompt part whose declared length (5) differs from what the payload holds
+    body = SIGNATURE + bytes([1, 0]) + encode_varint(8) + encode_varint(8) + bytes([0, 0])
+    body += bytes([0x04, 4, 3, 5, 0x00, 0x11])
+    data = body + zlib.crc32(body).to_bytes(4, "big")
+    with pytest.raises(PciError):
+        pcimg.read(data)
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.size == (8, 8)  # open reads the header only
+        with pytest.raises(OSError) as err:
+            im.info  # noqa: B018
+        assert isinstance(err.value, PciError) and err.value.field.startswith("prompt")
+        with pytest.raises(OSError):
+            im.load()
+
+
+@pytest.mark.parametrize("chunk", [1, 50, 4096])
+def test_incremental_parser_reads_a_pci_fed_in_chunks(pci_path, chunk):
+    data = pci_path.read_bytes()
+    parser = ImageFile.Parser()
+    for start in range(0, len(data), chunk):
+        parser.feed(data[start : start + chunk])
+    image = parser.close()
+    assert image.size == (768, 512) and image.info["prompt"] == "two parrots"
+    assert np.array_equal(np.asarray(image), np.asarray(pcimg.decode(data)))
+
+
+def test_incremental_parser_on_a_truncated_pci_raises_oserror(pci_path):
+    parser = ImageFile.Parser()
+    parser.feed(pci_path.read_bytes()[:-10])
+    with pytest.raises(OSError):
+        parser.close()
 
 
 def test_huge_declared_size_trips_the_bomb_guard():
@@ -131,14 +166,38 @@ def test_configured_generator_is_used_on_load(tmp_path):
         pcimg.configure_pillow(generator=None)
 
 
-def test_registration_is_idempotent_and_thread_safe():
-    threads = [threading.Thread(target=PciImagePlugin.register) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert Image.ID.count("PCI") == 1
-    assert Image.EXTENSION[".pci"] == "PCI"
+def _unregister() -> None:
+    for table in (Image.OPEN, Image.SAVE, Image.MIME):
+        table.pop("PCI", None)
+    for extension in [e for e, f in Image.EXTENSION.items() if f == "PCI"]:
+        del Image.EXTENSION[extension]
+    while "PCI" in Image.ID:
+        Image.ID.remove("PCI")
+    PciImagePlugin._registered = False
+
+
+def test_registration_from_scratch_is_idempotent_and_thread_safe(pci_path):
+    _unregister()
+    try:
+        with pytest.raises(UnidentifiedImageError):
+            Image.open(pci_path)
+        barrier = threading.Barrier(8)
+
+        def register() -> None:
+            barrier.wait()
+            PciImagePlugin.register()
+
+        threads = [threading.Thread(target=register) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert Image.ID.count("PCI") == 1
+        assert Image.EXTENSION[".pci"] == "PCI" and Image.MIME["PCI"] == "image/x-pci"
+        with Image.open(pci_path) as im:
+            assert im.format == "PCI"
+    finally:
+        PciImagePlugin.register()
 
 
 def test_imageio_reads_pci(pci_path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from importlib.metadata import version
 
-from .. import __version__
 from ..errors import PciError
 from . import bench_command, codec_commands, inspect_commands
 from .common import EXIT_INVALID
@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[Configure, Run]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pcimg", description="Prompt-compressed images (.pci)")
-    parser.add_argument("--version", action="version", version=f"pcimg {__version__}")
+    parser.add_argument("--version", action="version", version=f"pcimg {version('pcimg')}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (configure, run) in COMMANDS.items():
         p = sub.add_parser(name, help=(run.__doc__ or "").strip().splitlines()[0] if run.__doc__ else None)
