@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -42,6 +43,26 @@ def test_kaitai_description_parses_every_valid_vector(path):
     if pci.models:
         assert len(by_type[0x01].body.entries) == len(pci.models)
     assert parsed.crc32 == int.from_bytes(path.read_bytes()[-4:], "big")
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_committed_fields_agree_with_the_kaitai_parser(path):
+    """The vectors' recorded fields, checked by a second parser generated from spec/pci.ksy."""
+    fields = json.loads(path.with_suffix(".json").read_text("utf-8"))["fields"]
+    parsed = kaitai_parser().from_file(str(path))
+    assert fields["version"] == f"{parsed.major}.{parsed.minor}"
+    assert (fields["width"], fields["height"]) == (parsed.header.width.value, parsed.header.height.value)
+    assert fields["seed"] == parsed.header.seed.value
+    by_type = {p.part_type: p for p in parsed.parts.entries}
+    assert fields["file_size"] == path.stat().st_size
+    if fields["descriptors"]:
+        entries = by_type[0x03].body.entries
+        assert [(d["kind"], d["bytes"]) for d in fields["descriptors"]] == [(e.kind.value, len(e.payload.data)) for e in entries]
+    else:
+        assert 0x03 not in by_type
+    if fields["prompt"] and fields["prompt"]["codec"] == "raw":
+        assert by_type[0x04].body.data.decode("utf-8") == fields["prompt"]["text"]
+    assert len(fields["models"]) == (len(by_type[0x01].body.entries) if 0x01 in by_type else 0)
 
 
 def test_kaitai_parser_is_generated_from_the_current_ksy():

@@ -53,6 +53,15 @@ def test_invalid_vector(path):
     assert err.value.offset == expected["offset"]
 
 
+def test_invalid_expectations_are_the_hand_derived_ones():
+    """The committed field and offset come from the spec's offset rule, written out in generate.py."""
+    expected = load_script(VECTORS / "generate.py").expected_errors()
+    assert len(expected) == len(INVALID)
+    for path in INVALID:
+        record = json.loads(path.with_suffix(".json").read_text("utf-8"))
+        assert (record["field"], record["offset"]) == expected[path.stem[2:]], path.stem
+
+
 def test_spec_tables_match_the_registry():
     spec_tables = load_script(ROOT / "spec" / "tables.py")
     assert spec_tables.splice(spec_tables.SPEC.read_text("utf-8")) == spec_tables.SPEC.read_text("utf-8")

@@ -392,11 +392,13 @@ def parse_payload(name: str, schema: Construct, data: bytes, start: int, end: in
         raise FieldError(exc.reason, start + exc.offset, field=field_name(name, exc.path)) from None
     except ConstructError as exc:
         message = str(exc).split("\n")[-1].strip() or type(exc).__name__
+        at = stream.tell()
         if "expected end of stream" in message:
             message = "trailing bytes after the last field"
+            at -= 1  # Terminated has read the first extra byte
         elif "stream read less than specified amount" in message:
             message = "truncated field"
-        raise FieldError(message, start + stream.tell(), field=field_name(name, exc.path)) from None
+        raise FieldError(message, start + at, field=field_name(name, exc.path)) from None
     return value, start + stream.tell()
 
 

@@ -143,7 +143,7 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
 
 
 def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
-    """name -> (defect, bytes, stage)."""
+    """name -> (defect, bytes, stage); what a reader must report is in ``expected_errors``."""
     good = pcimg.write(pcimg.encode_pci(photo((48, 32)), prompt="two parrots", max_bytes=120))
     body = good[:-4]
     hx = header()
@@ -261,14 +261,63 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
     return vectors
 
 
-def expected_error(data: bytes, stage: str) -> dict:
+def expected_errors() -> dict[str, tuple[str, int | None]]:
+    """name -> (field, offset) a reader must report, worked out by hand from SPEC.md §5.4's offset
+    rule and the bytes ``invalid_vectors`` builds, not by running pcimg (which must agree)."""
+    good_length = len(pcimg.write(pcimg.encode_pci(photo((48, 32)), prompt="two parrots", max_bytes=120)))
+    first = len(header())  # 14: the first part's type byte when the header is 4x4 rgb, seed 0
+    second = first + len(RAW_X)  # 18: the part after a raw "x" prompt
+    payload = first + 2  # 16: the first part's payload (its length fits one byte)
+    return {
+        "signature-7bit": ("signature", 0),  # the first byte that differs
+        "signature-crlf": ("signature", 7),
+        "crc": ("crc", good_length - 4),  # the CRC's own offset
+        "truncated": ("crc", good_length - 10 - 4),
+        "major-2": ("version.major", 8),
+        "too-short": ("header", 10),  # the file's length: where the header should start
+        "unknown-critical-part": ("part.type", second),  # framing: the part's type byte
+        "parts-out-of-order": ("part.type", second),
+        "part-repeated": ("part.type", second),
+        "part-length-overrun": ("part.length", first + 1),  # the length's first byte
+        "trailing-payload-bytes": ("recipe", payload + 6),  # the first byte after the last field
+        "varint-non-canonical": ("header.width", 10),  # a field: its first byte
+        "varint-too-long": ("header.seed", 13),
+        "width-zero": ("header.width", 10),
+        "height-over-limit": ("header.height", 11),
+        "colour-unknown": ("header.colour", 12),
+        "nothing-to-decode": ("parts", first + 7),  # where the parts end: the CRC
+        "too-many-parts": ("parts", second + 2 * 31),  # the 33rd part's type byte
+        "prompt-bomb": ("prompt.data", payload),  # a rule across a payload: its first byte
+        "prompt-length-over-limit": ("prompt.length", payload + 1),
+        "prompt-bad-utf8": ("prompt.data", payload),
+        "prompt-zstd-trailing": ("prompt.data", payload),
+        "prompt-model-overrun": ("prompt.data", payload),
+        "model-id-escape": ("models.entries.id", payload + 3),  # after count, role, form
+        "model-registered-as-id": ("models.id", payload),
+        "model-role-twice": ("models.role", payload),
+        "descriptor-kinds-descending": ("descriptors.kind", payload),
+        "metadata-key-twice": ("metadata.key", second + 2),
+        "digest-too-short": ("digest.value", second + 3),  # after type, length, algorithm
+        "descriptor-kind-unknown": ("descriptors.kind", None),  # decode stage: no offset
+        "dct-grid-too-small": ("descriptors.payload", None),
+        "dct-quant-over-limit": ("descriptors.quant", None),
+        "dct-grey-with-chroma-grid": ("descriptors.payload", None),
+        "texture-length": ("descriptors.payload", None),
+    }
+
+
+def expected_error(name: str, data: bytes, stage: str) -> dict:
+    """The hand-derived expectation, after checking that pcimg reports exactly it."""
+    field, offset = expected_errors()[name]
     try:
         pci = pcimg.read(data)
         if stage == "decode":
             pcimg.decode(pci, size=(8, 8))
     except pcimg.PciError as exc:
-        return {"error": "PciError", "stage": stage, "field": exc.field, "offset": exc.offset, "message": exc.reason}
-    raise AssertionError("vector was accepted")
+        if (exc.field, exc.offset) != (field, offset):
+            raise AssertionError(f"{name}: pcimg reports {exc.field} at {exc.offset}, the rule says {field} at {offset}")
+        return {"error": "PciError", "stage": stage, "field": field, "offset": offset, "message": exc.reason}
+    raise AssertionError(f"{name}: vector was accepted")
 
 
 def main() -> None:
@@ -291,7 +340,7 @@ def main() -> None:
         (HERE / "valid" / f"{name}.pci").write_bytes(data)
         (HERE / "valid" / f"{name}.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")
     for name, (defect, data, stage) in invalid_vectors().items():
-        record = {"defect": defect, **expected_error(data, stage)}
+        record = {"defect": defect, **expected_error(name, data, stage)}
         (HERE / "invalid" / f"x-{name}.pci").write_bytes(data)
         (HERE / "invalid" / f"x-{name}.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
     write_example()
