@@ -57,7 +57,7 @@ def internal_imports(path: Path) -> list[tuple[str, bool]]:
             else:
                 target = node.module or ""
             targets = [target]
-            if node.module is None or node.level == 0 and target == "pcimg":
+            if node.module is None or (node.level == 0 and target == "pcimg"):
                 targets = [f"{target}.{a.name}" for a in node.names]
         elif isinstance(node, ast.Import):
             targets = [a.name for a in node.names]
@@ -89,7 +89,7 @@ def test_imports_point_down_the_layers():
         f"{src} -> {dst}"
         for src, imports in GRAPH.items()
         for dst, _ in imports
-        if layer_of(dst) > layer_of(src) and not (src, dst) in DEFERRED
+        if layer_of(dst) > layer_of(src) and (src, dst) not in DEFERRED
     ]
     assert not upward
 

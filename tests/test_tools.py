@@ -57,7 +57,8 @@ def test_committed_fields_agree_with_the_kaitai_parser(path):
     assert fields["file_size"] == path.stat().st_size
     if fields["descriptors"]:
         entries = by_type[0x03].body.entries
-        assert [(d["kind"], d["bytes"]) for d in fields["descriptors"]] == [(e.kind.value, len(e.payload.data)) for e in entries]
+        kaitai = [(e.kind.value, len(e.payload.data)) for e in entries]
+        assert [(d["kind"], d["bytes"]) for d in fields["descriptors"]] == kaitai
     else:
         assert 0x03 not in by_type
     if fields["prompt"] and fields["prompt"]["codec"] == "raw":

@@ -315,7 +315,8 @@ def expected_error(name: str, data: bytes, stage: str) -> dict:
             pcimg.decode(pci, size=(8, 8))
     except pcimg.PciError as exc:
         if (exc.field, exc.offset) != (field, offset):
-            raise AssertionError(f"{name}: pcimg reports {exc.field} at {exc.offset}, the rule says {field} at {offset}")
+            reported = f"pcimg reports {exc.field} at {exc.offset}"
+            raise AssertionError(f"{name}: {reported}, the rule says {field} at {offset}") from None
         return {"error": "PciError", "stage": stage, "field": field, "offset": offset, "message": exc.reason}
     raise AssertionError(f"{name}: vector was accepted")
 
