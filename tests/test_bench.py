@@ -44,16 +44,32 @@ def test_metrics_on_identical_and_degraded_images():
 
 def test_benchmark_runner_writes_tables_plots_and_sheet(tmp_path, photo):
     from pcimg.bench.run import run
+    from pcimg.codec.dct_colour import trained_on
 
     images = tmp_path / "images"
     images.mkdir()
-    for i, box in enumerate([(0, 0, 384, 256), (384, 256, 768, 512)]):
-        photo.crop(box).save(images / f"im{i}.png")
+    design_name = sorted(trained_on())[0]  # one image the codec's tables were trained on, one other
+    photo.crop((0, 0, 384, 256)).save(images / design_name)
+    photo.crop((384, 256, 768, 512)).resize((240, 160)).save(images / "other.jpg", quality=95)
     table = run(images, tmp_path / "out", budgets=(300,), workers=1)
     assert "pcimg (descriptors)" in table and "webp" in table and "best classical" in table
+    assert "## held out" in table and "## trained on" in table
+    # bits per pixel follow each image's own size: 300 bytes over 384x256 and over 240x160
+    assert f"mean {np.mean([2400 / (384 * 256), 2400 / (240 * 160)]):.4f} bpp" in table
     rows = json.loads((tmp_path / "out" / "results.json").read_text())
     ours = [r for r in rows if r["method"] == "pcimg (descriptors)"]
     assert len(ours) == 2 and all(r["size"] <= 300 and r["metrics"]["psnr"] > 15 for r in ours)
+    assert sorted(r["pixels"] for r in ours) == [240 * 160, 384 * 256]
     for name in ("results.md", "rd-psnr.png", "rd-ms_ssim.png", "rd-haarpsi.png", "contact-sheet.png"):
         assert (tmp_path / "out" / name).stat().st_size > 0
-    assert Image.open(tmp_path / "out" / "contact-sheet.png").size == (2 * 192, 2 * 128)
+    assert Image.open(tmp_path / "out" / "contact-sheet.png").size[0] == 2 * 192
+
+
+def test_benchmark_without_images_is_a_pci_error(tmp_path):
+    from pcimg import PciError
+    from pcimg.bench.run import run
+
+    with pytest.raises(PciError, match="no images"):
+        run(tmp_path, tmp_path / "out")
+    with pytest.raises(PciError, match="not a folder"):
+        run(tmp_path / "missing", tmp_path / "out")

@@ -1,7 +1,9 @@
-"""The Kodak benchmark: pcimg's embedded codec against the best classical peer per budget.
+"""The benchmark: pcimg's embedded codec against the best classical peer per budget, on a folder
+of images of any size.
 
 Writes results.md (tables), rd-*.png (rate-distortion plots), contact-sheet.png and
-results.json into the output folder, and prints the tables.
+results.json into the output folder, and prints the tables. Images the codec's trained
+tables were fitted on (``dct_colour.trained_on``) are also reported apart from the others.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import numpy as np
 from PIL import Image
 
 from ..api import decode, encode_pci
+from ..codec.dct_colour import trained_on
+from ..errors import PciError
 from ..format.container import write
 from .metrics import all_metrics, psnr
 from .peers import SCALES, at_budget, available_codecs
 
 BUDGETS = (147, 491, 983)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp", ".ppm")
 METRICS = ("psnr", "ms_ssim", "haarpsi")
 TOP_SCALES = 3  # per codec, the scales with the best PSNR get the slower metrics
 
@@ -33,6 +38,7 @@ class Measured:
     method: str
     size: int
     metrics: dict[str, float]
+    pixels: int
     encode_s: float = 0.0
     decode_s: float = 0.0
     peak_mib: float = 0.0
@@ -62,7 +68,15 @@ def bench_pcimg(path: Path, budget: int, with_prompt: bool) -> tuple[Measured, n
     out = np.asarray(decoded)
     method = "pcimg (prompt)" if with_prompt else "pcimg (descriptors)"
     m = Measured(
-        path.name, budget, method, len(data), all_metrics(np.asarray(image), out), enc_s, dec_s, max(enc_peak, dec_peak)
+        path.name,
+        budget,
+        method,
+        len(data),
+        all_metrics(np.asarray(image), out),
+        image.width * image.height,
+        enc_s,
+        dec_s,
+        max(enc_peak, dec_peak),
     )
     return m, out
 
@@ -80,9 +94,8 @@ def bench_peers(path: Path, budget: int) -> list[Measured]:
         scored = [(r, all_metrics(reference, r.decoded)) for r in trials[:TOP_SCALES]]
         best = {k: max(v[k] for _, v in scored) for k in METRICS}
         r0 = scored[0][0]
-        results.append(
-            Measured(path.name, budget, codec, r0.size, best, detail=f"scale 1/{1 / r0.scale:.3g} q{r0.quality}")
-        )
+        detail = f"scale 1/{1 / r0.scale:.3g} q{r0.quality}"
+        results.append(Measured(path.name, budget, codec, r0.size, best, image.width * image.height, detail=detail))
     return results
 
 
@@ -99,14 +112,32 @@ def _one_image(args: tuple[Path, tuple[int, ...]]) -> tuple[list[Measured], dict
     return rows, decodes
 
 
+def bpp(r: Measured) -> float:
+    return 8 * r.size / r.pixels
+
+
 def summarise(rows: list[Measured], budgets: tuple[int, ...]) -> str:
+    """Markdown tables for all images and, when both occur, the trained-on images and the others."""
+    design = trained_on()
+    subsets = [("all images", rows)]
+    seen = [r for r in rows if r.image in design]
+    if seen and len(seen) < len(rows):
+        subsets += [
+            ("held out: images the codec's tables were not trained on", [r for r in rows if r.image not in design]),
+            ("trained on: images the codec's tables were fitted to", seen),
+        ]
+    return "\n".join(f"\n## {label}\n" + summarise_subset(subset, budgets) for label, subset in subsets)
+
+
+def summarise_subset(rows: list[Measured], budgets: tuple[int, ...]) -> str:
     """Markdown: mean metrics per method and budget, with the best classical peer per metric."""
     lines = []
     for budget in budgets:
         at = [r for r in rows if r.budget == budget]
         images = sorted({r.image for r in at})
+        mean_bpp = np.mean([8 * budget / r.pixels for r in at if r.method == "pcimg (descriptors)"])
         lines += [
-            f"\n### {budget} bytes ({8 * budget / (768 * 512):.4f} bpp at 768x512), {len(images)} images\n",
+            f"\n### {budget} bytes (mean {mean_bpp:.4f} bpp at this budget), {len(images)} images\n",
             "| method | mean bytes | PSNR dB | MS-SSIM | HaarPSI | encode ms | decode ms | peak MiB | images |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
@@ -126,21 +157,14 @@ def summarise(rows: list[Measured], budgets: tuple[int, ...]) -> str:
                 f"| {method} | {np.mean([r.size for r in mine]):.0f} | {mean['psnr']:.2f} | "
                 f"{mean['ms_ssim']:.4f} | {mean['haarpsi']:.4f} | {timing} | {len(mine)} |"
             )
-        # best classical peer per image and metric (codec may differ per image)
-        best = {}
-        for k in METRICS:
-            per_image = [
-                max(
-                    (r.metrics[k] for r in at if r.image == i and not r.method.startswith("pcimg")),
-                    default=float("nan"),
-                )
-                for i in images
-            ]
-            best[k] = np.nanmean(per_image)
-        lines.append(
-            f"| best classical (per image, per metric) | - | {best['psnr']:.2f} | {best['ms_ssim']:.4f} | "
-            f"{best['haarpsi']:.4f} | - | - | - | {len(images)} |"
-        )
+        # best classical peer per image and metric (codec may differ per image); images where no
+        # classical file fits the budget are left out of this row and counted in its last column
+        peers = [r for r in at if not r.method.startswith("pcimg")]
+        covered = sorted({r.image for r in peers})
+        best = {k: np.mean([max(r.metrics[k] for r in peers if r.image == i) for i in covered]) for k in METRICS}
+        cells = " | ".join(f"{best[k]:.2f}" if k == "psnr" else f"{best[k]:.4f}" for k in METRICS)
+        cells = cells if covered else "- | - | -"
+        lines.append(f"| best classical (per image, per metric) | - | {cells} | - | - | - | {len(covered)} |")
     return "\n".join(lines)
 
 
@@ -157,12 +181,12 @@ def plots(rows: list[Measured], out: Path) -> None:
             for budget in sorted({r.budget for r in rows}):
                 mine = [r for r in rows if r.method == method and r.budget == budget]
                 if mine:
-                    xs.append(np.mean([8 * r.size / (768 * 512) for r in mine]))
+                    xs.append(np.mean([bpp(r) for r in mine]))
                     ys.append(np.mean([r.metrics[k] for r in mine]))
             ax.plot(xs, ys, marker="o", label=method)
         ax.set_xlabel("bits per pixel")
         ax.set_ylabel(k)
-        ax.set_title(f"Kodak, {k}")
+        ax.set_title(f"{len({r.image for r in rows})} images, {k}")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
         fig.tight_layout()
@@ -188,9 +212,11 @@ def contact_sheet(paths: list[Path], decodes: list[dict[int, np.ndarray]], out: 
 
 
 def run(images: Path, out: Path, budgets: tuple[int, ...] = BUDGETS, limit: int | None = None, workers: int = 2) -> str:
-    paths = sorted(images.glob("*.png"))[:limit]
+    if not images.is_dir():
+        raise PciError(f"{images} is not a folder of images", field="images")
+    paths = sorted(p for p in images.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)[:limit]
     if not paths:
-        raise SystemExit(f"no PNG images in {images}")
+        raise PciError(f"no images ({', '.join(IMAGE_SUFFIXES)}) in {images}", field="images")
     out.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(_one_image, [(p, budgets) for p in paths]))

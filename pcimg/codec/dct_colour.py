@@ -72,6 +72,11 @@ def _priors() -> dict:
     return json.loads(resources.files("pcimg").joinpath("data", PRIORS_FILE).read_text("utf-8"))
 
 
+def trained_on() -> frozenset[str]:
+    """File names of the images the priors were trained on: benchmarks report them apart."""
+    return frozenset(_priors()["trained_on"])
+
+
 class _Contexts:
     """Adaptive contexts; index 0 is luma, 1 chroma. They start from the trained priors."""
 
