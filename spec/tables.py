@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.check:
         ok = splice(text) == text
-        print("spec tables match the registry" if ok else "spec/SPEC.md tables differ from pcimg/registry.toml")
+        print("spec tables match the registry" if ok else "spec/SPEC.md tables differ from pcimg/format/registry.toml")
         return 0 if ok else 1
     print(render())
     return 0

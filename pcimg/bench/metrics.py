@@ -3,7 +3,7 @@
 MS-SSIM follows Wang, Simoncelli & Bovik (2003) on luma with the usual 11x11 Gaussian
 (sigma 1.5) and five scales; HaarPSI follows Reisenhofer et al. (2018) and the authors'
 reference code (YIQ, 2x2 pre-subsampling, three Haar scales, C = 30, alpha = 4.2).
-``tests/test_bench_metrics.py`` checks both against piq's independent implementations.
+``tests/test_bench.py`` checks both against reference values from the authors' NumPy code (HaarPSI) and piq (MS-SSIM).
 """
 
 from __future__ import annotations
