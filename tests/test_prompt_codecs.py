@@ -95,3 +95,16 @@ def test_model_tables_are_well_formed():
     assert all(re.fullmatch("[a-z]+", w) for w in m.head_words + m.tail_words)
     size = (ROOT / "pcimg" / "data" / "prompt-en-v1.json").stat().st_size
     assert size < 2_000_000
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=60), st.binary(min_size=1, max_size=64))
+def test_model_payload_ends_where_the_decoder_stops_reading(text, junk):
+    data = pm.encode(text)
+    declared = len(text.encode("utf-8"))
+    assert pm.decode(data, declared) == text.encode("utf-8")  # the encoder's own stream is canonical
+    assert not data.endswith(b"\x00")
+    with pytest.raises(pm.PromptModelError):
+        pm.decode(data + b"\x00", declared)  # zeros past the end are implied, never stored
+    with pytest.raises(pm.PromptModelError):
+        pm.decode(data + junk + b"\x01" * 6, declared)  # bytes after the last one the decoder reads

@@ -197,6 +197,12 @@ def decode(data: bytes, declared: int) -> bytes:
         if size > declared:
             raise PromptModelError("decoded text runs past the declared length")
         out.append(piece)
+    # The coded data ends at the last byte the decoder has read (PROMPT-MODEL.md): bytes after
+    # it would be ignored, so that one prompt had unboundedly many encodings.
+    if len(data) > dec.pos:
+        raise PromptModelError(f"{len(data) - dec.pos} bytes after the end of the coded data")
+    if data and data[-1] == 0:
+        raise PromptModelError("the coded data ends in a zero byte (zeros past the end are implied)")
     return "".join(out).encode("utf-8")
 
 

@@ -22,6 +22,7 @@ from PIL import Image
 
 import pcimg
 from pcimg import DecodeDigest, Descriptor, EncoderInfo, ModelRef, PciFile, Prompt, Recipe, SourceInfo
+from pcimg.format import prompt_model
 from pcimg.format.describe import describe
 from pcimg.format.registry import SIGNATURE
 from pcimg.format.schema import encode_varint
@@ -247,6 +248,11 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             pcimg.write(PciFile(4, 4, colour="grey", descriptors=(Descriptor(1, 1, 30, bytes([4, 4, 2, 0, 0x80])),))),
             "decode",
         ),
+        "prompt-model-trailing": (
+            "codec 3 payload of a valid prompt followed by 8 bytes the decoder never reads",
+            with_crc(hx + part(0x04, b"\x03\x01" + prompt_model.encode("x") + b"\x01" * 8)),
+            "parse",
+        ),
         "prompt-model-overrun": (
             "codec 3 payload that decodes past its declared length",
             with_crc(hx + part(0x04, b"\x03\x03" + bytes([0x00, 0x10, 0x00, 0x00]))),
@@ -292,6 +298,7 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "prompt-bad-utf8": ("prompt.data", payload),
         "prompt-zstd-trailing": ("prompt.data", payload),
         "prompt-model-overrun": ("prompt.data", payload),
+        "prompt-model-trailing": ("prompt.data", payload),
         "model-id-escape": ("models.entries.id", payload + 3),  # after count, role, form
         "model-registered-as-id": ("models.id", payload),
         "model-role-twice": ("models.role", payload),
