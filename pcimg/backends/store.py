@@ -122,7 +122,13 @@ def checked(folder: Path, root: Path, ref: ModelRef) -> Path:
     for index, path in enumerate(folder.rglob("*")):
         if index > MAX_FILES:
             raise PciError(f"model folder {folder} has more than {MAX_FILES} files", field="models.id")
-        if not path.resolve().is_relative_to(root):
+        try:
+            resolved = path.resolve(strict=True)
+        except FileNotFoundError:  # a dangling link names nothing that could be loaded
+            continue
+        except (OSError, RuntimeError) as exc:  # a link loop (RuntimeError before Python 3.13)
+            raise PciError(f"{path} cannot be resolved ({type(exc).__name__}: {exc})", field="models.id") from None
+        if not resolved.is_relative_to(root):
             raise PciError(f"{path} links outside the model directory {root}", field="models.id")
         if path.is_file():
             files.append(path)
@@ -136,16 +142,38 @@ def checked(folder: Path, root: Path, ref: ModelRef) -> Path:
     return folder
 
 
+def loaded_weights(folder: Path) -> list[Path]:
+    """The safetensors files a loader reads by default: not variants such as ``x.fp16.safetensors``."""
+    files = [p for p in folder.rglob("*.safetensors") if "." not in p.name[: -len(".safetensors")]]
+    return sorted(files, key=lambda p: p.relative_to(folder).as_posix().encode())
+
+
 def weights_digest(folder: Path) -> bytes:
-    """SHA-256 over ``relative path | 0x00 | SHA-256(file)`` of every safetensors file, by path."""
+    """SHA-256 over ``relative path | 0x00 | SHA-256(file)`` of every loaded safetensors file, by path."""
     outer = hashlib.sha256()
-    for path in sorted(folder.rglob("*.safetensors"), key=lambda p: p.relative_to(folder).as_posix().encode()):
-        inner = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                inner.update(block)
-        outer.update(path.relative_to(folder).as_posix().encode() + b"\x00" + inner.digest())
+    for path in loaded_weights(folder):
+        outer.update(path.relative_to(folder).as_posix().encode() + b"\x00" + file_sha256(path))
     return outer.digest()
+
+
+_file_digests: dict[tuple[str, int, int, int], bytes] = {}
+
+
+def file_sha256(path: Path) -> bytes:
+    """SHA-256 of a file, computed once per process while its path, size, mtime and inode stay."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    with _lock:
+        known = _file_digests.get(key)
+    if known is not None:
+        return known
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    with _lock:
+        _file_digests[key] = digest.digest()
+    return digest.digest()
 
 
 def reference_for(argument: str, role: str, pin_digest: bool = False) -> tuple[Path, ModelRef]:
