@@ -3,10 +3,18 @@
 The init image is the embedded base layer at the model's working resolution; the noise
 comes from a CPU ``torch.Generator`` seeded with the file's seed, so it does not depend on
 the device. Steps, strength, guidance and scheduler come from the file's recipe.
+
+Stateless by construction: the loaded pipeline is cached and shared, but never mutated. Each
+decode builds its own pipeline object around the shared model components, with a fresh
+scheduler made from the cached one's config, so one file's recipe cannot leak into the next
+decode or into a decode running beside it. Every failure of a model decode is a ``PciError``
+naming the model and the cause; recipes a scheduler cannot run are refused before loading.
 """
 
 from __future__ import annotations
 
+import inspect
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,10 +46,37 @@ def _dtype(name: str):
         raise PciError(f"dtype must be float32, float16 or bfloat16, not {name!r}", field="dtype") from None
 
 
-@lru_cache(maxsize=2)
+# Schedulers whose multistep formulas need at least this many steps (PNDM's Runge-Kutta warm-up).
+MIN_STEPS = {"pndm": 3}
+_load_lock = threading.Lock()
+
+
+def check_recipe(recipe: Recipe, img2img: bool) -> None:
+    """Refuse recipe values the pipeline cannot run, before any model is loaded."""
+    steps = recipe.steps or DEFAULT_RECIPE.steps
+    if recipe.scheduler != "default" and recipe.scheduler not in SCHEDULER_CLASSES:
+        raise PciError(f"scheduler {recipe.scheduler!r} is not supported by the diffusers back-end",
+                       field="recipe.scheduler")  # fmt: skip
+    if steps < MIN_STEPS.get(recipe.scheduler, 1):
+        raise PciError(f"scheduler {recipe.scheduler} needs at least {MIN_STEPS[recipe.scheduler]} steps, not {steps}",
+                       field="recipe.steps")  # fmt: skip
+    if img2img:
+        strength = recipe.strength_permille or DEFAULT_RECIPE.strength_permille
+        if steps * strength < 1000:
+            raise PciError(f"strength {strength / 1000} x {steps} steps runs no denoising step (needs >= 1)",
+                           field="recipe.strength_permille")  # fmt: skip
+
+
 def load(folder: Path, controlnet: Path | None, device: str, dtype: str):
+    """The shared pipeline for a model (loaded once per process, under a lock)."""
+    with _load_lock:
+        return _load(folder, controlnet, device, dtype)
+
+
+@lru_cache(maxsize=2)
+def _load(folder: Path, controlnet: Path | None, device: str, dtype: str):
     diffusers = require("diffusers", "the diffusers generator", "models.generator")
-    kwargs = {"local_files_only": True, "use_safetensors": True, "torch_dtype": _dtype(dtype)}
+    kwargs = {"local_files_only": True, "use_safetensors": True, "dtype": _dtype(dtype)}
     if controlnet is not None:
         net = diffusers.ControlNetModel.from_pretrained(controlnet, **kwargs)
         pipe = diffusers.StableDiffusionControlNetImg2ImgPipeline.from_pretrained(
@@ -51,8 +86,22 @@ def load(folder: Path, controlnet: Path | None, device: str, dtype: str):
         pipe = diffusers.StableDiffusionImg2ImgPipeline.from_pretrained(
             folder, safety_checker=None, requires_safety_checker=False, **kwargs
         )
-    pipe.set_progress_bar_config(disable=not settings().progress)
     return pipe.to(device)
+
+
+def per_decode(shared, cls, scheduler_name: str, progress: bool):
+    """A pipeline of class ``cls`` over the shared components, with its own fresh scheduler."""
+    components = {k: v for k, v in shared.components.items() if k in cls._get_signature_keys(cls)[0]}
+    base = shared.scheduler
+    scheduler_cls = type(base) if scheduler_name == "default" else getattr(
+        require("diffusers", "the diffusers generator", "models.generator"), SCHEDULER_CLASSES[scheduler_name]
+    )
+    components["scheduler"] = scheduler_cls.from_config(base.config)
+    if "requires_safety_checker" in inspect.signature(cls.__init__).parameters:
+        components["requires_safety_checker"] = False
+    pipe = cls(**components)
+    pipe.set_progress_bar_config(disable=not progress)
+    return pipe
 
 
 def working_size(pci: PciFile, pipe, recipe: Recipe) -> tuple[int, int]:
@@ -65,16 +114,25 @@ def working_size(pci: PciFile, pipe, recipe: Recipe) -> tuple[int, int]:
 
 
 def generate(pci: PciFile, size: tuple[int, int] | None, folder: Path, controlnet: Path | None = None) -> Image.Image:
-    torch = require("torch", "the diffusers generator", "models.generator")
-
-    s = settings()
-    pipe = load(folder, controlnet, s.device, s.dtype)
+    """Decode with the model in ``folder``; any failure is a PciError naming the model."""
     recipe = pci.recipe or DEFAULT_RECIPE
-    if recipe.scheduler in SCHEDULER_CLASSES:
-        diffusers = require("diffusers", "the diffusers generator", "models.generator")
-        cls = getattr(diffusers, SCHEDULER_CLASSES[recipe.scheduler])
-        pipe.scheduler = cls.from_config(pipe.scheduler.config)
-    width, height = working_size(pci, pipe, recipe)
+    check_recipe(recipe, img2img=bool(pci.descriptors))
+    try:
+        return _generate(pci, size, folder, controlnet, recipe)
+    except PciError:
+        raise
+    except Exception as exc:  # torch, diffusers and safetensors raise many types; one is ours
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise PciError(f"model {pci.generator.id} failed to decode: {type(exc).__name__}: {reason}",
+                       field="models.generator") from exc  # fmt: skip
+
+
+def _generate(pci: PciFile, size, folder: Path, controlnet: Path | None, recipe: Recipe) -> Image.Image:
+    torch = require("torch", "the diffusers generator", "models.generator")
+    diffusers = require("diffusers", "the diffusers generator", "models.generator")
+    s = settings()
+    shared = load(folder, controlnet, s.device, s.dtype)
+    width, height = working_size(pci, shared, recipe)
     generator = torch.Generator(device="cpu").manual_seed(pci.seed)
     steps = recipe.steps or DEFAULT_RECIPE.steps
     guidance = recipe.guidance_tenths / 10 if recipe.guidance_tenths else 0.0
@@ -84,14 +142,12 @@ def generate(pci: PciFile, size: tuple[int, int] | None, folder: Path, controlne
     if pci.descriptors:
         init = render(pci, (width, height), detail=False).convert("RGB")
         strength = (recipe.strength_permille or DEFAULT_RECIPE.strength_permille) / 1000
+        pipe = per_decode(shared, type(shared), recipe.scheduler, s.progress)
         extra = {"control_image": init} if controlnet is not None else {}
         image = pipe(image=init, strength=strength, **extra, **common).images[0]
     else:  # text to image: the same components without an init image
-        diffusers = require("diffusers", "the diffusers generator", "models.generator")
-        text2image = diffusers.StableDiffusionPipeline(**{k: v for k, v in pipe.components.items()
-                                                          if k != "controlnet"})  # fmt: skip
-        text2image.set_progress_bar_config(disable=not s.progress)
-        image = text2image(width=width, height=height, **common).images[0]
+        pipe = per_decode(shared, diffusers.StableDiffusionPipeline, recipe.scheduler, s.progress)
+        image = pipe(width=width, height=height, **common).images[0]
     out = image.resize(output_size(pci, size), Image.Resampling.LANCZOS)
     return out.convert("L") if pci.colour == "grey" else out
 
