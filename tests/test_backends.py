@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -207,3 +208,109 @@ def test_cli_encode_and_decode_with_models(model_dir, tmp_path):
     assert pci.generator.id == SD_ID and pci.recipe.steps == 2 and pci.recipe.strength_permille == 600
     assert main(["decode", str(out), "-o", str(png), "--model-dir", str(model_dir), "--size", "96x64"]) == 0
     assert main(["decode", str(out), "-o", str(tmp_path / "p.png"), "--generator", "parametric"]) == 0
+
+
+MIXED_SCHEDULERS = ("default", "ddim", "default", "lcm", "euler", "default")
+FRESH_DECODES = """
+import hashlib, sys, numpy, pcimg
+from pcimg.backends import diffusion
+for path in sys.argv[1:]:
+    diffusion._load.cache_clear()  # every file on a freshly loaded pipeline
+    print(hashlib.sha256(numpy.asarray(pcimg.decode(path)).tobytes()).hexdigest())
+"""
+
+
+def test_decodes_do_not_depend_on_what_ran_before_or_beside(small_photo, model_dir, tmp_path):
+    base = pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300)
+    files = []
+    for index, scheduler in enumerate(MIXED_SCHEDULERS):
+        path = tmp_path / f"{index}-{scheduler}.pci"
+        pcimg.save(base.replace(recipe=Recipe(4, 500, 0, scheduler)), path)
+        files.append(path)
+    env = {**os.environ, "PCIMG_MODEL_DIR": str(model_dir), "HF_HUB_OFFLINE": "1"}
+    fresh = subprocess.run([sys.executable, "-c", FRESH_DECODES, *map(str, files)], capture_output=True, text=True,
+                           env=env, check=True).stdout.split()  # fmt: skip
+    assert len(set(fresh)) == 3  # the tiny model's default scheduler is euler
+    assert [pixels_sha(pcimg.decode(path)) for path in files] == fresh  # one after another
+    results: dict[int, str] = {}
+
+    def work(offset: int) -> None:
+        for step in range(len(files)):
+            index = (offset + step) % len(files)
+            results[index * 10 + offset] = pixels_sha(pcimg.decode(files[index]))
+
+    threads = [threading.Thread(target=work, args=(offset,)) for offset in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 * len(files)
+    assert all(sha == fresh[key // 10] for key, sha in results.items())  # side by side in threads
+
+
+@pytest.mark.parametrize(
+    ("recipe", "field"),
+    [
+        (Recipe(1, 1, 0, "euler"), "recipe.strength_permille"),  # 0.001 x 1 step: no denoising step
+        (Recipe(2, 600, 0, "pndm"), "recipe.steps"),  # PNDM needs 3 steps
+    ],
+)
+def test_recipes_a_scheduler_cannot_run_are_refused_before_loading(small_photo, recipe, field, monkeypatch):
+    from pcimg.backends import diffusion
+
+    def no_load(*args):
+        raise AssertionError("loaded a model for a recipe that cannot run")
+
+    monkeypatch.setattr(diffusion, "load", no_load)
+    pci = pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=recipe, max_bytes=300)
+    with pytest.raises(PciError) as err:
+        pcimg.decode(pci)
+    assert err.value.field == field
+
+
+def test_model_failures_are_pci_errors_naming_the_model(model_dir, small_photo):
+    broken = model_dir / "broken" / "pipe"
+    broken.mkdir(parents=True, exist_ok=True)
+    (broken / "model_index.json").write_text("{not json")
+    (broken / "model.safetensors").write_bytes(b"x")
+    pci = pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300)
+    with pytest.raises(PciError, match="model broken/pipe failed to decode") as err:
+        pcimg.decode(pci.replace(models=(ModelRef("generator", "broken/pipe"),)))
+    assert err.value.field == "models.generator"
+
+
+def test_pinned_digest_hashes_each_loaded_file_once(small_photo, model_dir, monkeypatch):
+    pci = pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, pin_digest=True,
+                            max_bytes=400)  # fmt: skip
+    folder = model_dir / SD_ID
+    variant = folder / "unet" / "diffusion_pytorch_model.fp16.safetensors"
+    variant.write_bytes(b"a variant the loader never reads")
+    try:
+        hashed = []
+        original = hashlib.sha256
+
+        def counting(*args):
+            hashed.append(1)
+            return original(*args)
+
+        store._file_digests.clear()
+        monkeypatch.setattr(store.hashlib, "sha256", counting)
+        pcimg.decode(pci)
+        first = len(hashed)
+        pcimg.decode(pci)
+        assert first == len(store.loaded_weights(folder)) + 1  # each loaded file once, plus the outer digest
+        assert len(hashed) == first + 1  # the second decode re-hashes no file
+        assert variant not in store.loaded_weights(folder)
+    finally:
+        variant.unlink()
+
+
+def test_a_symlink_loop_in_a_model_folder_is_a_pci_error(model_dir):
+    folder = model_dir / "loops" / "model"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "model.safetensors").write_bytes(b"x")
+    loop = folder / "loop"
+    if not loop.is_symlink():
+        loop.symlink_to(loop)
+    with pytest.raises(PciError, match="cannot be resolved"):
+        store.locate(ModelRef("generator", "loops/model"))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,37 @@ def test_usage_errors_exit_2():
     with pytest.raises(SystemExit) as err:
         main(["decode", "x.pci", "--size", "big"])
     assert err.value.code == 2
+
+
+def test_outputs_that_are_not_regular_files_are_written_through(tmp_path, capsys):
+    example = ROOT / "examples" / "kodim23.png"
+    real = tmp_path / "real.pci"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.pci"
+    link.symlink_to(real)
+    assert main(["encode", str(example), "-o", str(link), "--max-bytes", "200"]) == 0
+    assert link.is_symlink() and pcimg.read(real).width == 768  # the link stays, its file is replaced
+    assert main(["encode", str(example), "-o", os.devnull, "--max-bytes", "200"]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # the device node is still a device
+    fifo = tmp_path / "pipe.pci"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert main(["encode", str(example), "-o", str(fifo), "--max-bytes", "200"]) == 0
+    reader.join(10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and pcimg.read(received[0]).width == 768
+
+
+def test_an_unwritable_output_is_named_and_the_batch_goes_on(tmp_path, capsys):
+    example = ROOT / "examples" / "kodim23.png"
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "b"):
+        (inputs / f"{name}.png").write_bytes(example.read_bytes())
+    out = tmp_path / "out"
+    (out / "a.pci").mkdir(parents=True)  # a folder where a's output should go
+    assert main(["encode", str(inputs / "a.png"), str(inputs / "b.png"), "-o", str(out), "--max-bytes", "200"]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / 'a.pci'}: cannot write" in err and ".tmp" not in err
+    assert pcimg.read(out / "b.pci").width == 768

@@ -97,8 +97,12 @@ def encode_images(args: argparse.Namespace) -> int:
             print(f"{source}: {exc}", file=sys.stderr)
             status = EXIT_INVALID
             continue
-        with atomic_open(target) as handle:
-            handle.write(data)
+        try:
+            with atomic_open(target) as handle:
+                handle.write(data)
+        except OSError as exc:
+            status = _unwritable(target, exc)
+            continue
         print(f"{source} -> {target} ({len(data)} bytes)")
     return status
 
@@ -132,12 +136,22 @@ def decode_files(args: argparse.Namespace) -> int:
             print(f"{source}: {exc}", file=sys.stderr)
             status = EXIT_INVALID
             continue
-        save_image(image, target)
+        try:
+            save_image(image, target)
+        except OSError as exc:
+            status = _unwritable(target, exc)
+            continue
         print(f"{source} -> {target} ({image.width}x{image.height})")
         if args.compare:
             original = Image.open(args.original) if args.original else None
             save_image(side_by_side(original, image, len(data)), args.compare)
     return status
+
+
+def _unwritable(target: Path, exc: OSError) -> int:
+    """Report an output that cannot be written by its own name; the batch goes on."""
+    print(f"{target}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def verify_digest(pci: PciFile, image: Image.Image) -> None:
