@@ -12,6 +12,7 @@ from .codec.parametric import render
 from .errors import PciError
 from .format.container import parse, read_bytes
 from .format.registry import MODELS
+from .primitives.printable import printable
 
 PREVIEW_EDGE = 64  # decodability does not depend on the output size
 MAX_DIGEST_PIXELS = 1 << 24
@@ -25,8 +26,10 @@ class Verdict:
     notes: list[str] = field(default_factory=list)
 
     def render(self) -> str:
-        head = f"{self.path}: {'valid' if self.valid else 'INVALID'}"
-        return "\n".join([head, *(f"  error: {p}" for p in self.problems), *(f"  note: {n}" for n in self.notes)])
+        """One line per finding; text from the file is escaped for a terminal."""
+        head = printable(f"{self.path}: {'valid' if self.valid else 'INVALID'}")
+        errors = [f"  error: {printable(p)}" for p in self.problems]
+        return "\n".join([head, *errors, *(f"  note: {printable(n)}" for n in self.notes)])
 
 
 def validate(path: str | Path) -> Verdict:

@@ -126,3 +126,15 @@ def test_an_unwritable_output_is_named_and_the_batch_goes_on(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{out / 'a.pci'}: cannot write" in err and ".tmp" not in err
     assert pcimg.read(out / "b.pci").width == 768
+
+
+def test_text_from_a_file_cannot_drive_the_terminal(tmp_path, capsys):
+    hostile = "\x1b[2J\x1b]0;owned\x07\u202eevil\u2028x\x9b"
+    pci = pcimg.PciFile(8, 8, prompt=pcimg.Prompt.from_text(hostile, "raw"), metadata=(("Title", hostile),),
+                        encoder=pcimg.EncoderInfo(hostile, hostile))  # fmt: skip
+    path = tmp_path / "hostile.pci"
+    pcimg.save(pci, path)
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "\x1b\x07\u202e\u2028\x9b")
+    assert "\\x1b[2J" in out and "\\u202eevil" in out and out.count("\\x1b") == 8  # prompt, metadata, encoder name and version

@@ -14,6 +14,7 @@ from ..api import decode, encode, preview
 from ..errors import PciError
 from ..format.container import PciFile, Recipe, parse, read_bytes
 from ..primitives.atomic import atomic_open
+from ..primitives.printable import printable
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -94,7 +95,7 @@ def encode_images(args: argparse.Namespace) -> int:
                 **model_options,
             )
         except PciError as exc:
-            print(f"{source}: {exc}", file=sys.stderr)
+            print(printable(f"{source}: {exc}"), file=sys.stderr)
             status = EXIT_INVALID
             continue
         try:
@@ -133,7 +134,7 @@ def decode_files(args: argparse.Namespace) -> int:
             if args.verify:
                 verify_digest(pci, image)
         except PciError as exc:
-            print(f"{source}: {exc}", file=sys.stderr)
+            print(printable(f"{source}: {exc}"), file=sys.stderr)
             status = EXIT_INVALID
             continue
         try:

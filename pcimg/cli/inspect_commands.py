@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import PciError
 from ..format.container import parse, read_bytes
 from ..format.describe import describe, render_text
+from ..primitives.printable import printable
 from ..validate import validate
 from .common import EXIT_INVALID, EXIT_OK
 
@@ -28,7 +29,7 @@ def info(args: argparse.Namespace) -> int:
             data = read_bytes(path)
             described = describe(parse(data), file_size=len(data))
         except PciError as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
+            print(printable(f"{path}: {exc}"), file=sys.stderr)
             status = EXIT_INVALID
             continue
         results.append({"file": str(path), **described})

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 
 from ..errors import PciError
+from ..primitives.printable import printable
 from . import bench_command, codec_commands, inspect_commands
 from .common import EXIT_INVALID
 
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except PciError as exc:
-        print(f"pcimg: {exc}", file=sys.stderr)
+        print(printable(f"pcimg: {exc}"), file=sys.stderr)
         return EXIT_INVALID
     except OSError as exc:  # an output that cannot be written, an input that cannot be read
         print(f"pcimg: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
+from ..primitives.printable import printable
 from .container import PciFile
 
 
@@ -52,27 +53,28 @@ def describe(pci: PciFile, *, file_size: int | None = None) -> dict[str, Any]:
 
 
 def render_text(info: dict[str, Any]) -> str:
-    """The readable form of ``describe``'s output."""
+    """The readable form of ``describe``'s output; text from the file is escaped for a terminal."""
     lines = [f"PCI {info['version']}  {info['width']}x{info['height']} {info['colour']}  seed {info['seed']}"]
     if "file_size" in info:
         lines.append(f"size: {info['file_size']} bytes ({info['bpp']} bpp)")
-    lines.append(f"generator: {info['generator']}")
+    lines.append(f"generator: {printable(info['generator'])}")
     for m in info["models"]:
         rev = f"@{m['revision']}" if m["revision"] else ""
         code = f" (code {m['code']})" if m["code"] is not None else ""
-        lines.append(f"model: {m['role']}: {m['id']}{rev}{code}" + (f" sha256 {m['digest']}" if m["digest"] else ""))
+        digest = f" sha256 {m['digest']}" if m["digest"] else ""
+        lines.append(f"model: {m['role']}: {printable(m['id'] + rev)}{code}{digest}")
     if info["recipe"]:
         lines.append("recipe: " + ", ".join(f"{k}={v}" for k, v in info["recipe"].items()))
     for d in info["descriptors"]:
         lines.append(f"descriptor: kind {d['kind']} v{d['version']} quant {d['quant']}, {d['bytes']} bytes")
     if info["prompt"]:
         p = info["prompt"]
-        lines.append(f"prompt ({p['codec']}, {p['bytes']} bytes): {p['text']!r}")
+        lines.append(f"prompt ({p['codec']}, {p['bytes']} bytes): {printable(p['text'])}")
     for key in ("encoder", "digest", "source"):
         if info[key]:
-            lines.append(f"{key}: " + ", ".join(f"{k}={v}" for k, v in info[key].items()))
+            lines.append(f"{key}: " + ", ".join(f"{k}={printable(str(v))}" for k, v in info[key].items()))
     for k, v in info["metadata"].items():
-        lines.append(f"metadata: {k} = {v!r}")
+        lines.append(f"metadata: {printable(k)} = {printable(v)}")
     for p in info["extra_parts"]:
         lines.append(f"unknown ancillary part {p['type']}: {p['bytes']} bytes")
     lines.append("part sizes: " + ", ".join(f"{k} {v}" for k, v in info["part_sizes"].items()))
