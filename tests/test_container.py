@@ -308,3 +308,16 @@ def _over(name: str):
 def test_every_limit_is_enforced_and_named(name):
     with pytest.raises(PciError, match=name):
         _over(name)()
+
+
+def test_editing_critical_content_drops_parts_that_are_not_safe_to_copy():
+    pci = PciFile(8, 8, prompt=Prompt.from_text("x", "raw"), digest=pcimg.DecodeDigest("sha256", bytes(8)),
+                  encoder=pcimg.EncoderInfo("pcimg", "0.1"), metadata=(("Title", "t"),),
+                  extra_parts=(RawPart(0x90, b"unsafe"), RawPart(0xD0, b"safe")))  # fmt: skip
+    edited = pcimg.read(pcimg.write(pci.replace(seed=3)))  # the README's example edit
+    assert edited.digest is None and edited.encoder is None  # 0x82 and 0x81: not safe to copy
+    assert edited.metadata == (("Title", "t"),) and edited.extra_parts == (RawPart(0xD0, b"safe"),)
+    same = pci.replace(metadata=(("Title", "u"),))  # an ancillary edit keeps everything
+    assert same.digest == pci.digest and same.extra_parts == pci.extra_parts
+    kept = pci.replace(seed=3, digest=pci.digest)  # an editor that recomputed the digest sets it
+    assert kept.digest == pci.digest

@@ -29,6 +29,7 @@ from .registry import (
     SCHEDULERS,
     SIGNATURE,
     is_ancillary,
+    is_safe_to_copy,
 )
 from .schema import (
     CRC_BYTES,
@@ -43,6 +44,7 @@ from .schema import (
 )
 
 UNREGISTERED_PREFIX = "registry:"
+CRITICAL_FIELDS = frozenset(("width", "height", "colour", "seed", "models", "recipe", "descriptors", "prompt"))
 
 Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", BinaryIO, IO[bytes]]
 
@@ -190,8 +192,19 @@ class PciFile:
         return next((d for d in self.descriptors if d.kind == kind), None)
 
     def replace(self, **changes: Any) -> PciFile:
-        """A copy with ``changes``; ``part_sizes`` describes a parsed file, so it is dropped."""
-        return replace(self, **{"part_sizes": {}, **changes})
+        """A copy with ``changes``, edited as SPEC.md §5.2 asks of an editor.
+
+        When a header field or a critical part changes, the ancillary parts that are not safe
+        to copy (the decode ``digest``, the ``encoder`` part, unknown ones without bit 6) are
+        dropped, unless ``changes`` sets them too. ``part_sizes`` describes a parsed file: dropped.
+        """
+        edited = {"part_sizes": {}, **changes}
+        if any(name in CRITICAL_FIELDS and value != getattr(self, name) for name, value in changes.items()):
+            for name in ("encoder", "digest"):
+                if not is_safe_to_copy(PARTS.code(name)):
+                    edited.setdefault(name, None)
+            edited.setdefault("extra_parts", tuple(p for p in self.extra_parts if is_safe_to_copy(p.type)))
+        return replace(self, **edited)
 
 
 # --------------------------------------------------------------------------- reading
