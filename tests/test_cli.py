@@ -138,3 +138,23 @@ def test_text_from_a_file_cannot_drive_the_terminal(tmp_path, capsys):
     out = capsys.readouterr().out
     assert not any(ch in out for ch in "\x1b\x07\u202e\u2028\x9b")
     assert "\\x1b[2J" in out and "\\u202eevil" in out and out.count("\\x1b") == 8  # prompt, metadata, encoder name and version
+
+
+def test_saving_keeps_permissions_and_names_partial_files(tmp_path):
+    from pcimg.primitives import atomic
+
+    existing = tmp_path / "kept.pci"
+    existing.write_bytes(b"old")
+    existing.chmod(0o644)
+    pci = pcimg.PciFile(8, 8, prompt=pcimg.Prompt.from_text("x", "raw"))
+    pcimg.save(pci, existing)
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o644
+    fresh = tmp_path / "new.pci"
+    pcimg.save(pci, fresh)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+    with pytest.raises(RuntimeError), atomic.atomic_open(tmp_path / "killed.pci"):
+        assert [p.name for p in tmp_path.glob("*.pcimg-partial")] != []
+        raise RuntimeError("killed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.pci", "new.pci"]

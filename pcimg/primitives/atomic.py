@@ -3,7 +3,8 @@
 Only regular files are replaced. A symbolic link is followed (the file it names is replaced,
 the link stays); a FIFO, device or socket is written through, since renaming a file over it
 would destroy it (``-o /dev/null`` must stay ``/dev/null``). Errors name the path asked for,
-not the temporary file.
+not the temporary file. A replaced file keeps its permission bits; a new one gets the
+umask's, as ``open`` would give it. Temporary files end in ``.pcimg-partial``.
 """
 
 from __future__ import annotations
@@ -33,17 +34,50 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             yield handle
         return
     with _named(target):
-        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=TEMP_SUFFIX, dir=real.parent)
         try:
+            os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
             with os.fdopen(fd, "wb") as handle:
                 yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, real)
+            _fsync_directory(real.parent)
         except BaseException:
             with suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
+
+
+TEMP_SUFFIX = ".pcimg-partial"  # what a killed save leaves behind, recognisably
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (threads may be writing)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 @contextmanager
