@@ -21,6 +21,7 @@ from .codec.parametric import render
 from .codec.prepare import prepare
 from .errors import PciError
 from .format.container import ModelRef, PciFile, Recipe, read, write
+from .primitives.atomic import open_regular
 
 ImageSource = Union[Image.Image, str, "os.PathLike[str]", BinaryIO]
 P = ParamSpec("P")
@@ -35,6 +36,11 @@ def _open_image(image: ImageSource) -> Image.Image:
     if isinstance(image, Image.Image):
         return image
     try:
+        if isinstance(image, (str, os.PathLike)):
+            with open_regular(image) as handle:
+                opened = Image.open(handle)
+                opened.load()
+                return opened
         opened = Image.open(image)
         opened.load()
         return opened

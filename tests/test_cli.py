@@ -158,3 +158,22 @@ def test_saving_keeps_permissions_and_names_partial_files(tmp_path):
         assert [p.name for p in tmp_path.glob("*.pcimg-partial")] != []
         raise RuntimeError("killed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.pci", "new.pci"]
+
+
+@pytest.mark.parametrize("command", ["info", "decode", "validate", "encode"])
+def test_a_fifo_input_is_refused_not_waited_on(tmp_path, command, capsys):
+    fifo = tmp_path / "input.pci"
+    os.mkfifo(fifo)
+    assert main([command, str(fifo), "-o", str(tmp_path / "out")] if command in ("encode", "decode")
+                else [command, str(fifo)]) == 1  # fmt: skip
+    captured = capsys.readouterr()
+    assert "not a regular file" in captured.err + captured.out
+
+
+@pytest.mark.parametrize(
+    "option", [["--seed", "-1"], ["--strength", "5"], ["--max-bytes", "-3"], ["--steps", "0"], ["--guidance", "nan"]]
+)
+def test_bad_option_values_are_usage_errors(tmp_path, option):
+    with pytest.raises(SystemExit) as exit_:
+        main(["encode", str(ROOT / "examples" / "kodim23.png"), "-o", str(tmp_path / "x.pci"), *option])
+    assert exit_.value.code == 2

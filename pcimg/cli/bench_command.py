@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import EXIT_OK
+from .common import EXIT_OK, bounded_int
 
 
 def bench_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--images", type=Path, required=True, help="folder of images (PNG, JPEG, ...; any size)")
     p.add_argument("--out", type=Path, default=Path("bench-results"), help="output folder")
     p.add_argument("--budgets", default="147,491,983", help="comma-separated byte budgets")
-    p.add_argument("--limit", type=int, help="only the first N images")
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--limit", type=bounded_int(1), help="only the first N images")
+    p.add_argument("--workers", type=bounded_int(1), default=2)
 
 
 def bench(args: argparse.Namespace) -> int:

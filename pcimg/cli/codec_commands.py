@@ -19,6 +19,8 @@ from .common import (
     EXIT_INVALID,
     EXIT_OK,
     add_model_args,
+    bounded_float,
+    bounded_int,
     configure_models,
     outputs,
     parse_size,
@@ -30,7 +32,7 @@ from .common import (
 def encode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", type=Path, help="images to encode")
     p.add_argument("-o", "--output", type=Path, help="output .pci (one input) or folder")
-    p.add_argument("--max-bytes", type=int, help="exact budget for the whole file (default 600)")
+    p.add_argument("--max-bytes", type=bounded_int(1), help="exact budget for the whole file (default 600)")
     p.add_argument("--prompt", help="use this prompt instead of a captioner")
     p.add_argument(
         "--captioner",
@@ -38,18 +40,19 @@ def encode_args(p: argparse.ArgumentParser) -> None:
         help="descriptor (default), efficientnet, transformers (with --captioner-model) or none",
     )
     p.add_argument("--captioner-model", metavar="ID_OR_DIR", help="image-to-text model for --captioner transformers")
-    p.add_argument("--caption-max-tokens", type=int, default=30, help="longest caption, in tokens")
-    p.add_argument("--caption-beams", type=int, default=3, help="beam search width for the captioner")
+    p.add_argument("--caption-max-tokens", type=bounded_int(1, 512), default=30, help="longest caption, in tokens")
+    p.add_argument("--caption-beams", type=bounded_int(1, 64), default=3, help="beam search width for the captioner")
     p.add_argument("--generator", default="parametric", help="parametric (default) or diffusers")
     p.add_argument("--generator-model", metavar="ID_OR_DIR", help="diffusers model that must decode the file")
-    p.add_argument("--steps", type=int, help="recipe: denoising steps")
-    p.add_argument("--strength", type=float, help="recipe: img2img strength, 0..1")
-    p.add_argument("--guidance", type=float, help="recipe: guidance scale")
+    p.add_argument("--steps", type=bounded_int(1, 1000), help="recipe: denoising steps")
+    p.add_argument("--strength", type=bounded_float(0.0, 1.0), help="recipe: img2img strength, 0..1")
+    p.add_argument("--guidance", type=bounded_float(0.0, 100.0), help="recipe: guidance scale")
     p.add_argument("--scheduler", help="recipe: scheduler name (see spec/SPEC.md)")
     p.add_argument("--pin-digest", action="store_true", help="store the SHA-256 of the model weights")
     add_model_args(p)
-    p.add_argument("--seed", type=int, help="seed for the decoder's detail noise")
-    p.add_argument("--seed-search", type=int, default=1, metavar="N", help="try N seeds, keep the closest decode")
+    p.add_argument("--seed", type=bounded_int(0, 2**64 - 1), help="seed for the decoder's detail noise")
+    p.add_argument("--seed-search", type=bounded_int(1, 4096), default=1, metavar="N",
+                   help="try N seeds, keep the closest decode")  # fmt: skip
     p.add_argument("--no-texture", action="store_true", help="leave out the texture descriptor")
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
 

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import IO, Any, BinaryIO, Union
 
 from ..errors import PciError
-from ..primitives.atomic import write_bytes_atomic
+from ..primitives.atomic import open_regular, write_bytes_atomic
 from . import prompt_codecs
 from .registry import (
     COLOURS,
@@ -222,7 +222,7 @@ def read_bytes(source: Source) -> bytes:
         data = bytes(source)
     elif isinstance(source, (str, os.PathLike)):
         try:
-            with open(source, "rb") as handle:
+            with open_regular(source) as handle:
                 data = handle.read(cap + 1)
         except OSError as exc:
             raise PciError(f"cannot read {os.fspath(source)!r}: {exc.strerror}", field="file") from None

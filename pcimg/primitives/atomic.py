@@ -9,6 +9,7 @@ umask's, as ``open`` would give it. Temporary files end in ``.pcimg-partial``.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -89,6 +90,21 @@ def _named(target: Path) -> Iterator[None]:
         if exc.filename == str(target):
             raise
         raise OSError(exc.errno, exc.strerror, str(target)) from None
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a regular file for reading; a FIFO, device or socket (which could block or never end)
+    is refused with an OSError, checked on the opened descriptor so the check cannot race."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
