@@ -314,3 +314,13 @@ def test_a_symlink_loop_in_a_model_folder_is_a_pci_error(model_dir):
         loop.symlink_to(loop)
     with pytest.raises(PciError, match="cannot be resolved"):
         store.locate(ModelRef("generator", "loops/model"))
+
+
+def test_a_fifo_among_pinned_weights_is_refused_not_waited_on(model_dir, tmp_path):
+    folder = tmp_path / "fifo-model"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / "model.safetensors").write_bytes(b"x")
+    os.mkfifo(folder / "shard.safetensors")
+    with pytest.raises(PciError, match="not a regular file"):
+        store.weights_digest(folder)

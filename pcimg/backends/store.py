@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import PciError
 from ..format.container import ModelRef
 from ..format.schema import MODEL_ID_PATTERN, REVISION_PATTERN
+from ..primitives.atomic import open_regular
 
 ENV_MODEL_DIR = "PCIMG_MODEL_DIR"
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
@@ -168,7 +169,11 @@ def file_sha256(path: Path) -> bytes:
     if known is not None:
         return known
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    try:
+        handle = open_regular(path)  # a FIFO named *.safetensors must not block the decoder
+    except OSError as exc:
+        raise PciError(f"cannot hash {path}: {exc.strerror}", field="models.digest") from None
+    with handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     with _lock:

@@ -6,13 +6,15 @@ texture noise from the file's seed. Everything is integer arithmetic (spec/CODEC
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from numbers import Integral
 
 import numpy as np
 from PIL import Image
 
 from ..errors import PciError
-from ..format.container import PciFile
+from ..format.container import Descriptor, PciFile
 from ..format.registry import LIMITS
 from . import colour, dct, dct_colour, texture
 
@@ -32,16 +34,28 @@ def output_size(pci: PciFile, size: tuple[int, int] | None) -> tuple[int, int]:
     return int(width), int(height)
 
 
+@contextmanager
+def located(entry: Descriptor) -> Iterator[None]:
+    """Give a decode-stage error the file offset of the descriptor entry it is about."""
+    try:
+        yield
+    except PciError as exc:
+        if exc.offset is not None or entry.offset is None:
+            raise
+        raise PciError(exc.reason, field=exc.field, offset=entry.offset) from None
+
+
 def check_descriptors(pci: PciFile) -> None:
     """Every descriptor must be a kind and version this generator understands."""
     for d in pci.descriptors:
-        if d.kind not in KNOWN:
-            raise PciError(f"descriptor kind {d.kind} is unknown to {NAME}", field="descriptors.kind")
-        if d.version != KNOWN[d.kind]:
-            raise PciError(
-                f"descriptor kind {d.kind} version {d.version} is unsupported (knows {KNOWN[d.kind]})",
-                field="descriptors.version",
-            )
+        with located(d):
+            if d.kind not in KNOWN:
+                raise PciError(f"descriptor kind {d.kind} is unknown to {NAME}", field="descriptors.kind")
+            if d.version != KNOWN[d.kind]:
+                raise PciError(
+                    f"descriptor kind {d.kind} version {d.version} is unsupported (knows {KNOWN[d.kind]})",
+                    field="descriptors.version",
+                )
 
 
 def base_planes(pci: PciFile, width: int, height: int) -> list[np.ndarray]:
@@ -50,15 +64,16 @@ def base_planes(pci: PciFile, width: int, height: int) -> list[np.ndarray]:
     entry = pci.descriptor(dct_colour.KIND)
     if entry is None:
         return [np.zeros((height, width), dtype=np.int64) for _ in range(count)]
-    if entry.quant > dct_colour.MAX_QUANT:
-        raise PciError(f"dct-colour quant {entry.quant} above {dct_colour.MAX_QUANT}", field="descriptors.quant")
-    _, indices = dct_colour.decode_payload(entry.payload, pci.colour)
-    planes = []
-    for plane, q in enumerate(indices):
-        coeffs = dct_colour.dequantise(q, entry.quant, chroma=plane > 0)
-        dct_colour.check_range(coeffs)
-        planes.append(dct.synthesise(coeffs, width, height))
-    return planes
+    with located(entry):
+        if entry.quant > dct_colour.MAX_QUANT:
+            raise PciError(f"dct-colour quant {entry.quant} above {dct_colour.MAX_QUANT}", field="descriptors.quant")
+        _, indices = dct_colour.decode_payload(entry.payload, pci.colour)
+        coefficients = []
+        for plane, q in enumerate(indices):
+            coeffs = dct_colour.dequantise(q, entry.quant, chroma=plane > 0)
+            dct_colour.check_range(coeffs)
+            coefficients.append(coeffs)
+    return [dct.synthesise(coeffs, width, height) for coeffs in coefficients]
 
 
 def render(pci: PciFile, size: tuple[int, int] | None = None, *, detail: bool = True) -> Image.Image:
@@ -68,7 +83,8 @@ def render(pci: PciFile, size: tuple[int, int] | None = None, *, detail: bool = 
     planes = base_planes(pci, width, height)
     entry = pci.descriptor(texture.KIND)
     if detail and entry is not None:
-        levels, gain = texture.decode_payload(entry.payload)
+        with located(entry):
+            levels, gain = texture.decode_payload(entry.payload)
         planes[0] = planes[0] + texture.synthesise(levels, gain, pci.seed, width, height)
     if pci.colour == "rgb":
         return Image.fromarray(colour.planes_to_rgb(*planes), "RGB")

@@ -93,6 +93,7 @@ class Descriptor:
     version: int
     quant: int
     payload: bytes
+    offset: int | None = field(default=None, compare=False, repr=False)  # of the entry, when parsed
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,7 @@ def _recipe(value, offset: int) -> Recipe:
 
 
 def _descriptors(value, offset: int) -> tuple[Descriptor, ...]:
-    entries = tuple(Descriptor(e.kind, e.version, e.quant, bytes(e.payload)) for e in value.entries)
+    entries = tuple(Descriptor(e.kind, e.version, e.quant, bytes(e.payload), offset + e.start) for e in value.entries)
     kinds = [d.kind for d in entries]
     if kinds != sorted(set(kinds)):
         raise PciError("descriptor kinds must ascend without repeats", field="descriptors.kind", offset=offset)
@@ -427,7 +428,7 @@ def _unprompt(prompt: Prompt) -> dict:
 _UNCONVERT = {
     "models": _unmodels,
     "recipe": lambda r: {**r.__dict__, "scheduler": _registered(SCHEDULERS, r.scheduler, "recipe.scheduler")},
-    "descriptors": lambda ds: {"entries": [d.__dict__ for d in ds]},
+    "descriptors": lambda ds: {"entries": [{k: v for k, v in d.__dict__.items() if k != "offset"} for d in ds]},
     "prompt": _unprompt,
     "encoder": lambda e: e.__dict__,
     "digest": lambda d: {

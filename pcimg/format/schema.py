@@ -26,6 +26,7 @@ from construct import (
     Struct,
     Subconstruct,
     Switch,
+    Tell,
     Terminated,
     this,
 )
@@ -309,6 +310,7 @@ RECIPE_PART = Struct(
 )
 
 DESCRIPTOR_ENTRY = Struct(
+    "start" / Tell,  # not a field: where the entry begins, for decode-stage errors
     "kind" / Bounded(VarUInt(), 1, 0x3FFF),
     "version" / Int8ub,
     "quant" / Int8ub,

@@ -305,11 +305,11 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "descriptor-kinds-descending": ("descriptors.kind", payload),
         "metadata-key-twice": ("metadata.key", second + 2),
         "digest-too-short": ("digest.value", second + 3),  # after type, length, algorithm
-        "descriptor-kind-unknown": ("descriptors.kind", None),  # decode stage: no offset
-        "dct-grid-too-small": ("descriptors.payload", None),
-        "dct-quant-over-limit": ("descriptors.quant", None),
-        "dct-grey-with-chroma-grid": ("descriptors.payload", None),
-        "texture-length": ("descriptors.payload", None),
+        "descriptor-kind-unknown": ("descriptors.kind", payload + 1),  # decode stage: the entry, after the count
+        "dct-grid-too-small": ("descriptors.payload", payload + 1),
+        "dct-quant-over-limit": ("descriptors.quant", payload + 1),
+        "dct-grey-with-chroma-grid": ("descriptors.payload", payload + 1),
+        "texture-length": ("descriptors.payload", payload + 1),
     }
 
 
