@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -81,3 +82,11 @@ def test_dct_priors_match_the_spec_hash():
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256((root / "pcimg" / "data" / "dct-priors-v1.json").read_bytes()).hexdigest()
     assert digest in (root / "spec" / "CODEC.md").read_text("utf-8")
+
+
+def test_size_dependent_tables_stay_bounded_in_bytes():
+    dct.basis_int.cache_clear()
+    for i in range(40):
+        dct.basis_int(128, 16384 - i)  # 16 MB each: an lru_cache(64) kept 40 of them
+    assert dct.basis_int.cache_bytes() <= dct.CACHE_BYTES
+    assert np.array_equal(dct.basis_int(128, 16384 - 39), dct.basis_int.__wrapped__(128, 16384 - 39))

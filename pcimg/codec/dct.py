@@ -12,11 +12,13 @@ enough (< 2**53 at every partial sum) that the result is exact on any machine.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 
+from ..primitives.cache import array_cache
+
 Q = 14  # basis scale: 1.0 == 1 << 14
+CACHE_BYTES = 32 << 20  # per table function: a few recent output sizes, never more
 QUARTER = 1024
 COS_TABLE = np.array(
     [round((1 << Q) * math.sqrt(2.0) * math.cos(math.pi * j / (2 * QUARTER))) for j in range(QUARTER + 1)],
@@ -27,7 +29,7 @@ _FULL = np.concatenate(
 )  # 4096 entries, one period
 
 
-@lru_cache(maxsize=64)
+@array_cache(CACHE_BYTES)
 def basis_int(count: int, size: int) -> np.ndarray:
     """Integer basis b(u, x, size) * 2**14 for u < count, x < size, shape (count, size)."""
     u = np.arange(count, dtype=np.int64)[:, None]
@@ -42,7 +44,7 @@ def basis_int(count: int, size: int) -> np.ndarray:
     return values
 
 
-@lru_cache(maxsize=64)
+@array_cache(CACHE_BYTES)
 def basis_float(count: int, size: int) -> np.ndarray:
     """The same basis in floating point, for the encoder's analysis."""
     u = np.arange(count, dtype=np.float64)[:, None]

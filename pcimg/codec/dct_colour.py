@@ -42,7 +42,9 @@ class Layout:
         return [(self.kx, self.ky)] + ([(self.cx, self.cy)] * 2 if self.cx else [])
 
 
-@lru_cache(maxsize=256)
+# Cache sizes bound memory, not just entries: a 128x128 grid's scan order is ~1.5 MB as tuples,
+# its step table 128 KB, its scan arrays ~0.7 MB; the worst case below stays under 25 MB.
+@lru_cache(maxsize=8)
 def scan_order(kx: int, ky: int) -> tuple[tuple[int, int], ...]:
     """(v, u) positions from low to high frequency: by u*ky + v*kx, then v, then u."""
     return tuple(sorted(((v, u) for v in range(ky) for u in range(kx)), key=lambda p: (p[1] * ky + p[0] * kx, p)))
@@ -53,7 +55,7 @@ def base_step(quant: int) -> int:
     return POW2_EIGHTHS[quant & 7] << (quant >> 3)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)
 def step_table(quant: int, kx: int, ky: int, chroma: bool) -> np.ndarray:
     """Quantiser step (Q4) per coefficient: grows with u + v; chroma twice as coarse."""
     v, u = np.mgrid[0:ky, 0:kx]
@@ -112,7 +114,7 @@ def dequantise(indices: np.ndarray, quant: int, chroma: bool) -> np.ndarray:
     return indices * step_table(quant, kx, ky, chroma)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8)
 def _scan_arrays(kx: int, ky: int) -> tuple[np.ndarray, tuple[int, ...]]:
     """Flat indices of the scan order and each position's band, for the encoder."""
     order = scan_order(kx, ky)
