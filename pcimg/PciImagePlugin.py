@@ -34,7 +34,11 @@ EXTENSION = ".pci"
 class DecodeSettings:
     """How ``load()`` decodes. Model folders and device: ``pcimg.configure_models``."""
 
-    generator: str | None = None  # None: the generator the file names
+    generator: str | None = None  # None: the generator the file names (see ``models``)
+    # Run a model generator a file names? Off by default: a thumbnailing service that opens
+    # untrusted files must not start model inference (minutes, GBs) for each; such files then
+    # load with the embedded generator, which every .pci carries a base layer for.
+    models: bool = False
 
 
 _settings = DecodeSettings()
@@ -127,10 +131,13 @@ class PciImageFile(ImageFile.ImageFile):
         if self._im is None:
             pci = self.pci
             try:
+                generator = _settings.generator
+                if generator is None and not _settings.models and not pci.generator.id.startswith("pcimg/"):
+                    generator = "parametric"
                 if self._draft:
                     image = preview(pci, size=self.size)
                 else:
-                    image = decode(pci, size=self.size, generator=_settings.generator)
+                    image = decode(pci, size=self.size, generator=generator)
             except PciError as exc:
                 raise _as_image_error(exc) from None
             if image.mode != self.mode:

@@ -192,8 +192,15 @@ def test_pillow_load_uses_the_named_model(small_photo, tmp_path):
     path = tmp_path / "p.pci"
     pcimg.save(pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=RECIPE, max_bytes=300), path)
     with Image.open(path) as im:
-        im.load()
-        assert pixels_sha(im) == pixels_sha(pcimg.decode(path))
+        im.load()  # default: no model inference from Pillow
+        assert pixels_sha(im) == pixels_sha(pcimg.decode(path, generator="parametric"))
+    pcimg.configure_pillow(models=True)
+    try:
+        with Image.open(path) as im:
+            im.load()
+            assert pixels_sha(im) == pixels_sha(pcimg.decode(path))
+    finally:
+        pcimg.configure_pillow(models=False)
 
 
 def test_cli_encode_and_decode_with_models(model_dir, tmp_path):
@@ -324,3 +331,22 @@ def test_a_fifo_among_pinned_weights_is_refused_not_waited_on(model_dir, tmp_pat
     os.mkfifo(folder / "shard.safetensors")
     with pytest.raises(PciError, match="not a regular file"):
         store.weights_digest(folder)
+
+
+@pytest.mark.parametrize(
+    ("recipe", "limits", "field"),
+    [
+        (Recipe(1000, 600, 0, "euler"), {}, "recipe.steps"),
+        (Recipe(2, 600, 0, "euler", 16384, 16384), {}, "recipe.work_width"),
+        (Recipe(8, 600, 0, "euler"), {"max_steps": 4}, "recipe.steps"),
+    ],
+)
+def test_a_file_cannot_set_unbounded_model_compute(small_photo, recipe, limits, field, monkeypatch):
+    from pcimg.backends import diffusion
+
+    monkeypatch.setattr(diffusion, "load", lambda *a: (_ for _ in ()).throw(AssertionError("loaded a model")))
+    store.configure(**limits)
+    pci = pcimg.encode_pci(small_photo, prompt="parrots", generator=SD_ID, recipe=recipe, max_bytes=300)
+    with pytest.raises(PciError, match="max_") as err:
+        pcimg.decode(pci)
+    assert err.value.field == field

@@ -52,8 +52,15 @@ _load_lock = threading.Lock()
 
 
 def check_recipe(recipe: Recipe, img2img: bool) -> None:
-    """Refuse recipe values the pipeline cannot run, before any model is loaded."""
+    """Refuse recipe values the pipeline cannot run, or that cost more than the user allows,
+    before any model is loaded."""
     steps = recipe.steps or DEFAULT_RECIPE.steps
+    limits = settings()
+    if steps > limits.max_steps:
+        raise PciError(f"recipe asks for {steps} steps, over max_steps = {limits.max_steps} "
+                       "(raise it with configure_models(max_steps=...) or --max-steps)",
+                       field="recipe.steps")  # fmt: skip
+    check_work_size(recipe.work_width, recipe.work_height)
     if recipe.scheduler != "default" and recipe.scheduler not in SCHEDULER_CLASSES:
         raise PciError(f"scheduler {recipe.scheduler!r} is not supported by the diffusers back-end",
                        field="recipe.scheduler")  # fmt: skip
@@ -104,6 +111,14 @@ def per_decode(shared, cls, scheduler_name: str, progress: bool):
     return pipe
 
 
+def check_work_size(width: int, height: int) -> None:
+    limit = settings().max_work_pixels
+    if width * height > limit:
+        raise PciError(f"working size {width}x{height} is over max_work_pixels = {limit} "
+                       "(raise it with configure_models(max_work_pixels=...) or --max-work-pixels)",
+                       field="recipe.work_width")  # fmt: skip
+
+
 def working_size(pci: PciFile, pipe, recipe: Recipe) -> tuple[int, int]:
     """The recipe's working size, else the model's native size on the long side; multiples of 8."""
     if recipe.work_width and recipe.work_height:
@@ -133,6 +148,7 @@ def _generate(pci: PciFile, size, folder: Path, controlnet: Path | None, recipe:
     s = settings()
     shared = load(folder, controlnet, s.device, s.dtype)
     width, height = working_size(pci, shared, recipe)
+    check_work_size(width, height)
     generator = torch.Generator(device="cpu").manual_seed(pci.seed)
     steps = recipe.steps or DEFAULT_RECIPE.steps
     guidance = recipe.guidance_tenths / 10 if recipe.guidance_tenths else 0.0

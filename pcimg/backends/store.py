@@ -38,6 +38,10 @@ class ModelSettings:
     device: str = "cpu"
     dtype: str = "float32"
     progress: bool = True
+    # What one file may make a model decode cost: a file chooses steps and working size, the
+    # user bounds them (PciError naming the limit when a file asks for more).
+    max_steps: int = 50
+    max_work_pixels: int = 1024 * 1024
 
 
 _settings = ModelSettings()

@@ -92,6 +92,8 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", help="cpu, cuda, mps ... for model back-ends")
     p.add_argument("--dtype", choices=("float32", "float16", "bfloat16"), help="model precision")
     p.add_argument("--no-hf-cache", action="store_true", help="do not look in the Hugging Face cache")
+    p.add_argument("--max-steps", type=bounded_int(1), help="most denoising steps a file may ask for (default 50)")
+    p.add_argument("--max-work-pixels", type=bounded_int(1), help="largest model working size in pixels (default 1 MP)")
 
 
 def configure_models(args: argparse.Namespace) -> None:
@@ -104,5 +106,9 @@ def configure_models(args: argparse.Namespace) -> None:
         changes["dtype"] = args.dtype
     if args.no_hf_cache:
         changes["use_hf_cache"] = False
+    if args.max_steps:
+        changes["max_steps"] = args.max_steps
+    if args.max_work_pixels:
+        changes["max_work_pixels"] = args.max_work_pixels
     if changes:
         configure(**changes)
