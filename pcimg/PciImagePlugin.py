@@ -134,10 +134,12 @@ class PciImageFile(ImageFile.ImageFile):
                 generator = _settings.generator
                 if generator is None and not _settings.models and not pci.generator.id.startswith("pcimg/"):
                     generator = "parametric"
+                # Pillow's own limit (checked at open on the file's size) bounds the decode too
+                limit = 2 * Image.MAX_IMAGE_PIXELS if Image.MAX_IMAGE_PIXELS else None
                 if self._draft:
-                    image = preview(pci, size=self.size)
+                    image = preview(pci, size=self.size, max_pixels=limit)
                 else:
-                    image = decode(pci, size=self.size, generator=generator)
+                    image = decode(pci, size=self.size, generator=generator, max_pixels=limit)
             except PciError as exc:
                 raise _as_image_error(exc) from None
             if image.mode != self.mode:

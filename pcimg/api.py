@@ -17,7 +17,7 @@ from .backends.efficientnet import caption_labels
 from .backends.store import reference_for
 from .codec.captioners import describe_colours
 from .codec.encoder import DEFAULT_MAX_BYTES, encode_image
-from .codec.parametric import render
+from .codec.parametric import DEFAULT_MAX_PIXELS, render
 from .codec.prepare import prepare
 from .errors import PciError
 from .format.container import ModelRef, PciFile, Recipe, read, write
@@ -137,19 +137,27 @@ def decode(
     *,
     size: tuple[int, int] | None = None,
     generator: str | None = None,
+    max_pixels: int | None = DEFAULT_MAX_PIXELS,
 ) -> Image.Image:
-    """.pci -> image, by the generator the file names (or ``generator`` to override)."""
+    """.pci -> image, by the generator the file names (or ``generator`` to override).
+
+    ``max_pixels`` bounds the output (default: Pillow's decompression-bomb threshold; None: no
+    limit); the embedded generator needs about 6 bytes per output pixel plus ~30 MB.
+    """
     pci = data if isinstance(data, PciFile) else read(data)
     ref = pci.generator if generator is None else ModelRef("generator", _generator_id(generator))
-    return generators.resolve(ref)(pci, size)
+    return generators.resolve(ref)(pci, size, max_pixels)
 
 
 def preview(
-    data: bytes | PciFile | str | os.PathLike[str] | BinaryIO, *, size: tuple[int, int] | None = None
+    data: bytes | PciFile | str | os.PathLike[str] | BinaryIO,
+    *,
+    size: tuple[int, int] | None = None,
+    max_pixels: int | None = DEFAULT_MAX_PIXELS,
 ) -> Image.Image:
     """The cheap base layer (descriptors only, no detail, no model): for drafts and thumbnails."""
     pci = data if isinstance(data, PciFile) else read(data)
-    return render(pci, size, detail=False)
+    return render(pci, size, detail=False, max_pixels=max_pixels)
 
 
 def _generator_id(name: str) -> str:

@@ -17,13 +17,13 @@ from .format.container import ModelRef, PciFile
 
 
 class Generator(Protocol):
-    def __call__(self, pci: PciFile, size: tuple[int, int] | None) -> Image.Image: ...
+    def __call__(self, pci: PciFile, size: tuple[int, int] | None, max_pixels: int | None) -> Image.Image: ...
 
 
 def _embedded(ref: ModelRef) -> Generator | None:
     if ref.id != "pcimg/parametric":
         return None
-    return lambda pci, size: render(pci, size)
+    return lambda pci, size, max_pixels: render(pci, size, max_pixels=max_pixels)
 
 
 def resolve(ref: ModelRef) -> Generator:

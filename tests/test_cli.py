@@ -178,3 +178,11 @@ def test_bad_option_values_are_usage_errors(tmp_path, option):
     with pytest.raises(SystemExit) as exit_:
         main(["encode", str(ROOT / "examples" / "kodim23.png"), "-o", str(tmp_path / "x.pci"), *option])
     assert exit_.value.code == 2
+
+
+def test_decode_refuses_outputs_over_max_pixels(tmp_path, capsys):
+    pci = tmp_path / "x.pci"
+    assert main(["encode", str(ROOT / "examples" / "kodim23.png"), "-o", str(pci), "--max-bytes", "147"]) == 0
+    assert main(["decode", str(pci), "-o", str(tmp_path / "x.png"), "--size", "200x200", "--max-pixels", "100"]) == 1
+    assert "max_pixels = 100" in capsys.readouterr().err
+    assert main(["decode", str(pci), "-o", str(tmp_path / "x.png"), "--size", "200x200", "--max-pixels", "0"]) == 0

@@ -205,3 +205,46 @@ def test_extreme_shapes_encode_and_decode(size, budget):
     data = pcimg.encode(image, max_bytes=budget)
     assert len(data) <= budget
     assert pcimg.decode(data).size == size
+
+
+def test_decode_memory_follows_the_output_not_the_work(photo):
+    import tracemalloc
+
+    pci = pcimg.encode_pci(photo, max_bytes=983)
+    size = (4096, 2730)  # 11.2 MP from a 983-byte file
+    pcimg.decode(pci, size=(64, 64))  # tables for small sizes, not the ones measured
+    tracemalloc.start()
+    try:
+        pcimg.decode(pci, size=size)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 8 * size[0] * size[1] + (40 << 20)  # ~6 bytes per pixel (array + image) + bands and tables
+
+
+def test_banded_decode_equals_whole_decode(photo, monkeypatch):
+    from pcimg.codec import parametric
+
+    pci = pcimg.encode_pci(photo, max_bytes=491)
+    whole = np.asarray(pcimg.decode(pci, size=(300, 200)))
+    monkeypatch.setattr(parametric, "BAND_PIXELS", 300 * 7)  # 7-row bands, a partial one at the end
+    assert np.array_equal(np.asarray(pcimg.decode(pci, size=(300, 200))), whole)
+
+
+def test_output_pixel_limit_and_memory_errors_are_pci_errors(photo, monkeypatch):
+    from pcimg.codec import parametric
+
+    pci = pcimg.read(pcimg.encode(photo, max_bytes=147))
+    with pytest.raises(PciError, match="max_pixels") as err:
+        pcimg.decode(pci, size=(16384, 16384))
+    assert err.value.field == "size"
+    assert pcimg.decode(pci, size=(100, 100), max_pixels=10_000).size == (100, 100)
+    with pytest.raises(PciError, match="max_pixels"):
+        pcimg.preview(pci, size=(101, 100), max_pixels=10_000)
+
+    def exhausted(*args):
+        raise MemoryError
+
+    monkeypatch.setattr(parametric, "_render", exhausted)
+    with pytest.raises(PciError, match="not enough memory"):
+        pcimg.decode(pci, size=(64, 64))

@@ -210,3 +210,13 @@ def test_imageio_reads_pci(pci_path):
     array = iio.imread(pci_path)
     assert array.shape == (512, 768, 3)
     assert np.array_equal(array, np.asarray(pcimg.decode(pci_path)))
+
+
+def test_pillow_load_honours_max_image_pixels(pci_path, monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100_000)  # 768x512 is 3.9x this: Pillow refuses at open
+    with pytest.raises(Image.DecompressionBombError):
+        Image.open(pci_path)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 300_000)  # within 2x: Pillow warns, pcimg decodes
+    with pytest.warns(Image.DecompressionBombWarning), Image.open(pci_path) as im:
+        im.load()
+        assert im.size == (768, 512)

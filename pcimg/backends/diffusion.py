@@ -164,7 +164,7 @@ def _generate(pci: PciFile, size, folder: Path, controlnet: Path | None, recipe:
     else:  # text to image: the same components without an init image
         pipe = per_decode(shared, diffusers.StableDiffusionPipeline, recipe.scheduler, s.progress)
         image = pipe(width=width, height=height, **common).images[0]
-    out = image.resize(output_size(pci, size), Image.Resampling.LANCZOS)
+    out = image.resize(output_size(pci, size, max_pixels=None), Image.Resampling.LANCZOS)
     return out.convert("L") if pci.colour == "grey" else out
 
 
@@ -173,7 +173,8 @@ def resolver(ref: ModelRef):
     if ref.id.startswith("pcimg/"):
         return None
 
-    def run(pci: PciFile, size: tuple[int, int] | None) -> Image.Image:
+    def run(pci: PciFile, size: tuple[int, int] | None, max_pixels: int | None) -> Image.Image:
+        output_size(pci, size, max_pixels)  # refuse an oversized output before any model work
         folder = locate(ref)
         control = pci.model("controlnet")
         return generate(pci, size, folder, locate(control) if control else None)

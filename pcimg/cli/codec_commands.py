@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..api import decode, encode, preview
+from ..codec.parametric import DEFAULT_MAX_PIXELS
 from ..errors import PciError
 from ..format.container import PciFile, Recipe, parse, read_bytes
 from ..primitives.atomic import atomic_open
@@ -120,6 +121,8 @@ def decode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compare", type=Path, help="also write a side-by-side picture here")
     p.add_argument("--original", type=Path, help="original image for --compare")
     p.add_argument("--verify", action="store_true", help="check the decode against the file's digest")
+    p.add_argument("--max-pixels", type=bounded_int(0), default=DEFAULT_MAX_PIXELS,
+                   help=f"largest output in pixels, 0 for no limit (default {DEFAULT_MAX_PIXELS})")  # fmt: skip
     add_model_args(p)
 
 
@@ -131,8 +134,11 @@ def decode_files(args: argparse.Namespace) -> int:
         try:
             data = read_bytes(source)
             pci = parse(data)
+            limit = args.max_pixels or None
             image = (
-                preview(pci, size=args.size) if args.draft else decode(pci, size=args.size, generator=args.generator)
+                preview(pci, size=args.size, max_pixels=limit)
+                if args.draft
+                else decode(pci, size=args.size, generator=args.generator, max_pixels=limit)
             )
             if args.verify:
                 verify_digest(pci, image)

@@ -70,10 +70,19 @@ def synthesise(coeffs: np.ndarray, width: int, height: int) -> np.ndarray:
 
     Two passes, each rounded by (value + 2**13) >> 14 (floor shift, i.e. round half up).
     """
-    ky, kx = coeffs.shape
-    bx = basis_int(kx, width).astype(np.float64)
-    by = basis_int(ky, height).astype(np.float64)
+    return synthesise_band(synthesise_rows(coeffs, width), height, 0, height)
+
+
+def synthesise_rows(coeffs: np.ndarray, width: int) -> np.ndarray:
+    """First pass: (ky, width) int64, the horizontal synthesis of every coefficient row."""
+    bx = basis_int(coeffs.shape[1], width).astype(np.float64)
     exact_rows = coeffs.astype(np.float64) @ bx  # (ky, width), |.| < 2**37
-    rows = (exact_rows.astype(np.int64) + (1 << (Q - 1))) >> Q
-    plane = by.T @ rows.astype(np.float64)  # (height, width), |.| < 2**44
+    return (exact_rows.astype(np.int64) + (1 << (Q - 1))) >> Q
+
+
+def synthesise_band(rows: np.ndarray, height: int, top: int, bottom: int) -> np.ndarray:
+    """Second pass for output rows ``top..bottom-1`` only: each row is exact on its own, so a
+    plane decoded in bands equals one decoded whole, and memory follows the band."""
+    by = basis_int(rows.shape[0], height)[:, top:bottom].astype(np.float64)
+    plane = by.T @ rows.astype(np.float64)  # (bottom - top, width), |.| < 2**44
     return (plane.astype(np.int64) + (1 << (Q - 1))) >> Q

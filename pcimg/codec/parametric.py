@@ -22,7 +22,15 @@ NAME = "pcimg/parametric"
 KNOWN = {dct_colour.KIND: dct_colour.VERSION, texture.KIND: texture.VERSION}
 
 
-def output_size(pci: PciFile, size: tuple[int, int] | None) -> tuple[int, int]:
+DEFAULT_MAX_PIXELS = 2 * 89_478_485  # Pillow's decompression-bomb error threshold
+BAND_PIXELS = 1 << 18  # pixels decoded at a time: memory follows the band, not the image
+
+
+def output_size(
+    pci: PciFile, size: tuple[int, int] | None, max_pixels: int | None = DEFAULT_MAX_PIXELS
+) -> tuple[int, int]:
+    """The output size asked for (default: the file's), checked against the dimension limit
+    and ``max_pixels`` (None: no pixel limit)."""
     if size is not None and not (
         isinstance(size, (tuple, list)) and len(size) == 2 and all(isinstance(v, Integral) for v in size)
     ):
@@ -31,6 +39,9 @@ def output_size(pci: PciFile, size: tuple[int, int] | None) -> tuple[int, int]:
     limit = LIMITS["max_dimension"]
     if not (1 <= width <= limit and 1 <= height <= limit):
         raise PciError(f"output size {width}x{height} outside 1..{limit}", field="size")
+    if max_pixels is not None and width * height > max_pixels:
+        raise PciError(f"output size {width}x{height} is over max_pixels = {max_pixels} "
+                       "(pass max_pixels=... or --max-pixels to allow it)", field="size")  # fmt: skip
     return int(width), int(height)
 
 
@@ -58,12 +69,11 @@ def check_descriptors(pci: PciFile) -> None:
                 )
 
 
-def base_planes(pci: PciFile, width: int, height: int) -> list[np.ndarray]:
-    """Q4 planes (Y centred, then Cb, Cr for RGB) of the DCT base layer."""
-    count = 3 if pci.colour == "rgb" else 1
+def base_rows(pci: PciFile, width: int) -> list[np.ndarray]:
+    """First synthesis pass of the DCT base layer per plane (Y, then Cb, Cr for RGB), or []."""
     entry = pci.descriptor(dct_colour.KIND)
     if entry is None:
-        return [np.zeros((height, width), dtype=np.int64) for _ in range(count)]
+        return []
     with located(entry):
         if entry.quant > dct_colour.MAX_QUANT:
             raise PciError(f"dct-colour quant {entry.quant} above {dct_colour.MAX_QUANT}", field="descriptors.quant")
@@ -73,19 +83,48 @@ def base_planes(pci: PciFile, width: int, height: int) -> list[np.ndarray]:
             coeffs = dct_colour.dequantise(q, entry.quant, chroma=plane > 0)
             dct_colour.check_range(coeffs)
             coefficients.append(coeffs)
-    return [dct.synthesise(coeffs, width, height) for coeffs in coefficients]
+    return [dct.synthesise_rows(coeffs, width) for coeffs in coefficients]
 
 
-def render(pci: PciFile, size: tuple[int, int] | None = None, *, detail: bool = True) -> Image.Image:
-    """Decode with the embedded generator; ``detail=False`` gives the base layer alone."""
+def render(
+    pci: PciFile,
+    size: tuple[int, int] | None = None,
+    *,
+    detail: bool = True,
+    max_pixels: int | None = DEFAULT_MAX_PIXELS,
+) -> Image.Image:
+    """Decode with the embedded generator; ``detail=False`` gives the base layer alone.
+
+    Works in horizontal bands of about BAND_PIXELS pixels, so memory is the 8-bit output plus
+    a constant; every band is exact, so the pixels equal a whole-image decode.
+    """
     check_descriptors(pci)
-    width, height = output_size(pci, size)
-    planes = base_planes(pci, width, height)
-    entry = pci.descriptor(texture.KIND)
-    if detail and entry is not None:
-        with located(entry):
-            levels, gain = texture.decode_payload(entry.payload)
-        planes[0] = planes[0] + texture.synthesise(levels, gain, pci.seed, width, height)
-    if pci.colour == "rgb":
-        return Image.fromarray(colour.planes_to_rgb(*planes), "RGB")
-    return Image.fromarray(colour.plane_to_grey(planes[0]), "L")
+    width, height = output_size(pci, size, max_pixels)
+    try:
+        return _render(pci, width, height, detail)
+    except MemoryError:
+        raise PciError(f"not enough memory to decode {width}x{height}", field="size") from None
+
+
+def _render(pci: PciFile, width: int, height: int, detail: bool) -> Image.Image:
+    rows = base_rows(pci, width)
+    texture_entry = pci.descriptor(texture.KIND) if detail else None
+    texture_args = None
+    if texture_entry is not None:
+        with located(texture_entry):
+            levels, gain = texture.decode_payload(texture_entry.payload)
+        texture_args = (levels, gain, pci.seed, width, height)
+    rgb = pci.colour == "rgb"
+    out = np.empty((height, width, 3) if rgb else (height, width), dtype=np.uint8)
+    band = max(1, BAND_PIXELS // width)
+    for top in range(0, height, band):
+        bottom = min(height, top + band)
+        planes = (
+            [dct.synthesise_band(r, height, top, bottom) for r in rows]
+            if rows
+            else [np.zeros((bottom - top, width), dtype=np.int64) for _ in range(3 if rgb else 1)]
+        )
+        if texture_args is not None:
+            planes[0] = planes[0] + texture.synthesise(*texture_args, top, bottom)
+        out[top:bottom] = colour.planes_to_rgb(*planes) if rgb else colour.plane_to_grey(planes[0])
+    return Image.fromarray(out, "RGB" if rgb else "L")

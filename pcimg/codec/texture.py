@@ -55,18 +55,24 @@ def _interpolation(regions: int, size: int) -> tuple[np.ndarray, np.ndarray, np.
     return i0, np.minimum(i0 + 1, regions - 1), r8 & 255
 
 
-def amplitude_map(levels: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Q4 detail amplitude at every pixel, bilinearly interpolated between regions."""
+def amplitude_map(levels: np.ndarray, width: int, height: int, top: int = 0, bottom: int | None = None) -> np.ndarray:
+    """Q4 detail amplitude at every pixel of rows ``top..bottom-1``, bilinear between regions."""
+    bottom = height if bottom is None else bottom
     amps = np.array(AMPLITUDE_Q4, dtype=np.int64)[levels]
     x0, x1, fx = _interpolation(levels.shape[1], width)
-    y0, y1, fy = _interpolation(levels.shape[0], height)
+    y0, y1, fy = (a[top:bottom] for a in _interpolation(levels.shape[0], height))
     rows = amps[:, x0] * (256 - fx) + amps[:, x1] * fx  # Q8
     grid = rows[y0, :] * (256 - fy)[:, None] + rows[y1, :] * fy[:, None]  # Q16
     return (grid + (1 << 15)) >> 16
 
 
-def synthesise(levels: np.ndarray, gain: int, seed: int, width: int, height: int) -> np.ndarray:
-    """Q4 luma detail: uniform SplitMix64 noise shaped by the region amplitudes."""
-    noise = (splitmix64(seed, width * height) >> np.uint64(48)).astype(np.int64) - 32768
-    amp = amplitude_map(levels, width, height)
-    return (noise.reshape(height, width) * amp * gain * NOISE_MULTIPLIER) >> NOISE_SHIFT
+def synthesise(
+    levels: np.ndarray, gain: int, seed: int, width: int, height: int, top: int = 0, bottom: int | None = None
+) -> np.ndarray:
+    """Q4 luma detail of rows ``top..bottom-1``: SplitMix64 noise (output y*width + x at pixel
+    (x, y)) shaped by the region amplitudes."""
+    bottom = height if bottom is None else bottom
+    count = (bottom - top) * width
+    noise = (splitmix64(seed, count, start=top * width) >> np.uint64(48)).astype(np.int64) - 32768
+    amp = amplitude_map(levels, width, height, top, bottom)
+    return (noise.reshape(bottom - top, width) * amp * gain * NOISE_MULTIPLIER) >> NOISE_SHIFT
