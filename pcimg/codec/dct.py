@@ -18,7 +18,7 @@ import numpy as np
 from ..primitives.cache import array_cache
 
 Q = 14  # basis scale: 1.0 == 1 << 14
-CACHE_BYTES = 32 << 20  # per table function: a few recent output sizes, never more
+CACHE_BYTES = 16 << 20  # per table function: the largest table (128 x 16384) or a few smaller ones
 QUARTER = 1024
 COS_TABLE = np.array(
     [round((1 << Q) * math.sqrt(2.0) * math.cos(math.pi * j / (2 * QUARTER))) for j in range(QUARTER + 1)],
