@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from .codec.parametric import render
 from .errors import PciError
-from .format.container import parse, read_bytes
+from .format.container import Source, parse, read_bytes
 from .format.registry import MODELS
 from .primitives.printable import printable
 
@@ -32,10 +31,11 @@ class Verdict:
         return "\n".join([head, *errors, *(f"  note: {printable(n)}" for n in self.notes)])
 
 
-def validate(path: str | Path) -> Verdict:
-    verdict = Verdict(str(path), True)
+def validate(source: Source, name: str | None = None) -> Verdict:
+    """Check one file (a path, bytes or a binary file object); ``name`` labels the verdict."""
+    verdict = Verdict(name or str(source), True)
     try:
-        data = read_bytes(path)
+        data = read_bytes(source)
         pci = parse(data)
     except PciError as exc:
         verdict.valid = False

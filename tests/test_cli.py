@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -27,7 +28,7 @@ def test_encode_info_decode_round_trip(tmp_path, capsys):
     )
     assert len(out.read_bytes()) <= 300
     assert main(["info", "--json", str(out)]) == 0
-    info = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    [info] = json.loads(capsys.readouterr().out.split("\n", 1)[1])  # always a list
     assert info["prompt"]["text"] == "parrots" and info["seed"] == 5 and info["file_size"] <= 300
     png, side = tmp_path / "p.png", tmp_path / "side.png"
     assert main(["decode", str(out), "-o", str(png), "--size", "200x100", "--compare", str(side), "--original",
@@ -76,7 +77,7 @@ def test_batch_encode_into_a_folder(tmp_path):
         path = tmp_path / f"in{i}.png"
         Image.open(EXAMPLE).resize((96, 64)).save(path)
         sources.append(str(path))
-    assert main(["encode", *sources, "-o", str(tmp_path / "out"), "--max-bytes", "200"]) == 0
+    assert main(["encode", *sources, "-o", str(tmp_path / "out") + "/", "--max-bytes", "200"]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["in0.pci", "in1.pci", "in2.pci"]
 
 
@@ -186,3 +187,72 @@ def test_decode_refuses_outputs_over_max_pixels(tmp_path, capsys):
     assert main(["decode", str(pci), "-o", str(tmp_path / "x.png"), "--size", "200x200", "--max-pixels", "100"]) == 1
     assert "max_pixels = 100" in capsys.readouterr().err
     assert main(["decode", str(pci), "-o", str(tmp_path / "x.png"), "--size", "200x200", "--max-pixels", "0"]) == 0
+
+
+
+def _two_images(tmp_path):
+    for folder, suffix in (("a", ".png"), ("b", ".jpg")):
+        (tmp_path / folder).mkdir()
+        Image.open(EXAMPLE).resize((96, 64)).save(tmp_path / folder / f"x{suffix}")
+    return [str(tmp_path / "a" / "x.png"), str(tmp_path / "b" / "x.jpg")]
+
+
+def test_two_inputs_never_map_to_one_output(tmp_path, capsys):
+    inputs = _two_images(tmp_path)
+    out = tmp_path / "out"
+    assert main(["encode", *inputs, "-o", f"{out}/", "--max-bytes", "200"]) == 2
+    err = capsys.readouterr().err
+    assert inputs[0] in err and inputs[1] in err and not list(out.iterdir())  # refused before any work
+    for name in inputs:  # one each: fine
+        assert main(["encode", name, "-o", str(tmp_path / "a" / "x.pci"), "--max-bytes", "200"]) == 0
+    pcis = [str(tmp_path / "a" / "x.pci"), str(tmp_path / "a" / "copy"), ]
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "x.pci").write_bytes((tmp_path / "a" / "x.pci").read_bytes())
+    assert main(["decode", pcis[0], str(tmp_path / "c" / "x.pci"), "-o", f"{out}/"]) == 2  # decode clashes too
+
+
+def test_output_naming_rules(tmp_path, capsys):
+    inputs = _two_images(tmp_path)
+    assert main(["encode", inputs[0], "-o", str(tmp_path / "newdir") + "/", "--max-bytes", "200"]) == 0
+    assert (tmp_path / "newdir" / "x.pci").is_file()  # a trailing slash means a folder
+    assert main(["encode", *inputs, "-o", str(tmp_path / "single.pci"), "--max-bytes", "200"]) == 2
+    assert not (tmp_path / "single.pci").exists()  # several inputs and a file name: usage error
+    assert main(["encode", inputs[1], "--max-bytes", "200"]) == 0
+    assert (tmp_path / "b" / "x.pci").is_file()  # without -o: beside the input
+
+
+def test_standard_input_and_output(tmp_path, monkeypatch, capsysbinary):
+    data = EXAMPLE.read_bytes()
+
+    class Stdin:
+        buffer = io.BytesIO(data)
+
+    monkeypatch.setattr(sys, "stdin", Stdin)
+    assert main(["encode", "-", "-o", "-", "--max-bytes", "200"]) == 0
+    pci = capsysbinary.readouterr().out
+    assert pcimg.read(pci).width == 768 and len(pci) <= 200
+    Stdin.buffer = io.BytesIO(pci)
+    assert main(["decode", "-", "-o", "-", "--size", "96x64"]) == 0
+    assert Image.open(io.BytesIO(capsysbinary.readouterr().out)).size == (96, 64)
+    Stdin.buffer = io.BytesIO(pci)
+    assert main(["info", "--json", "-"]) == 0
+    assert json.loads(capsysbinary.readouterr().out)[0]["file_size"] == len(pci)
+
+
+def test_info_json_is_always_a_list_with_errors_as_entries(tmp_path, capsys):
+    bad = tmp_path / "bad.pci"
+    bad.write_bytes(b"not a pci at all")
+    assert main(["info", "--json", str(bad)]) == 1
+    [entry] = json.loads(capsys.readouterr().out)
+    assert entry["file"] == str(bad) and entry["error"]["field"] == "signature" and entry["error"]["offset"] == 0
+
+
+def test_a_closed_stdout_ends_quietly(tmp_path):
+    chatty = tmp_path / "chatty.pci"  # 32 metadata entries of 2 KB: 64 KB of `info` text per copy
+    metadata = tuple((f"key{i}", "v" * 2048) for i in range(32))
+    pcimg.save(pcimg.PciFile(8, 8, prompt=pcimg.Prompt.from_text("x", "raw"), metadata=metadata), chatty)
+    code = "from pcimg.cli import main; import sys; sys.exit(main(['info', *sys.argv[1:]]))"
+    many = " ".join([str(chatty)] * 40)  # ~2.6 MB of output: far more than a pipe buffers
+    shell = f"{sys.executable} -c {code!r} {many} | head -c 1 > /dev/null; echo ${{PIPESTATUS[0]}}"
+    run = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)
+    assert run.stderr == "" and run.stdout.strip() == "141"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -19,6 +21,7 @@ from ..primitives.printable import printable
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
+    STDIO,
     add_model_args,
     bounded_float,
     bounded_int,
@@ -27,12 +30,14 @@ from .common import (
     parse_size,
     progress,
     save_image,
+    say,
 )
 
 
 def encode_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", type=Path, help="images to encode")
-    p.add_argument("-o", "--output", type=Path, help="output .pci (one input) or folder")
+    p.add_argument("inputs", nargs="+", type=Path, help="images to encode; - reads standard input")
+    p.add_argument("-o", "--output", help="output .pci (one input), a folder (existing, or ending in /), or - for "
+                   "standard output; default: beside each input")  # fmt: skip
     p.add_argument("--max-bytes", type=bounded_int(1), help="exact budget for the whole file (default 600)")
     p.add_argument("--prompt", help="use this prompt instead of a captioner")
     p.add_argument(
@@ -88,7 +93,7 @@ def encode_images(args: argparse.Namespace) -> int:
     for source, target in progress(outputs(args.inputs, args.output, ".pci"), "encode"):
         try:
             data = encode(
-                source,
+                open_input(source),
                 prompt=args.prompt,
                 captioner=args.captioner,
                 max_bytes=args.max_bytes,
@@ -99,22 +104,22 @@ def encode_images(args: argparse.Namespace) -> int:
                 **model_options,
             )
         except PciError as exc:
-            print(printable(f"{source}: {exc}"), file=sys.stderr)
+            say(printable(f"{source}: {exc}"), to_stderr=True)
             status = EXIT_INVALID
             continue
         try:
-            with atomic_open(target) as handle:
-                handle.write(data)
+            write_output(target, data)
         except OSError as exc:
             status = _unwritable(target, exc)
             continue
-        print(f"{source} -> {target} ({len(data)} bytes)")
+        say(f"{source} -> {target} ({len(data)} bytes)", to_stderr=str(target) == STDIO)
     return status
 
 
 def decode_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", type=Path, help=".pci files")
-    p.add_argument("-o", "--output", type=Path, help="output image (one input) or folder")
+    p.add_argument("inputs", nargs="+", type=Path, help=".pci files; - reads standard input")
+    p.add_argument("-o", "--output", help="output image (one input), a folder (existing, or ending in /), or - for "
+                   "standard output (PNG); default: beside each input")  # fmt: skip
     p.add_argument("--size", type=parse_size, help="output size WxH (default: the file's)")
     p.add_argument("--generator", help="override the generator, e.g. parametric for a preview")
     p.add_argument("--draft", action="store_true", help="base layer only (fast preview)")
@@ -132,7 +137,7 @@ def decode_files(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for source, target in progress(outputs(args.inputs, args.output, ".png"), "decode"):
         try:
-            data = read_bytes(source)
+            data = read_bytes(open_input(source))
             pci = parse(data)
             limit = args.max_pixels or None
             image = (
@@ -143,24 +148,44 @@ def decode_files(args: argparse.Namespace) -> int:
             if args.verify:
                 verify_digest(pci, image)
         except PciError as exc:
-            print(printable(f"{source}: {exc}"), file=sys.stderr)
+            say(printable(f"{source}: {exc}"), to_stderr=True)
             status = EXIT_INVALID
             continue
         try:
-            save_image(image, target)
+            if str(target) == STDIO:
+                buffer = io.BytesIO()
+                image.save(buffer, "PNG")
+                write_output(target, buffer.getvalue())
+            else:
+                save_image(image, target)
         except OSError as exc:
             status = _unwritable(target, exc)
             continue
-        print(f"{source} -> {target} ({image.width}x{image.height})")
+        say(f"{source} -> {target} ({image.width}x{image.height})", to_stderr=str(target) == STDIO)
         if args.compare:
             original = Image.open(args.original) if args.original else None
             save_image(side_by_side(original, image, len(data)), args.compare)
     return status
 
 
+def open_input(source: Path) -> Path | BinaryIO:
+    """The path, or standard input's bytes for ``-``."""
+    return io.BytesIO(sys.stdin.buffer.read()) if str(source) == STDIO else source
+
+
+def write_output(target: Path, data: bytes) -> None:
+    """Atomically to a file, or to standard output for ``-``."""
+    if str(target) == STDIO:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_open(target) as handle:
+        handle.write(data)
+
+
 def _unwritable(target: Path, exc: OSError) -> int:
     """Report an output that cannot be written by its own name; the batch goes on."""
-    print(f"{target}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+    say(printable(f"{target}: cannot write: {exc.strerror or exc}"), to_stderr=True)
     return EXIT_INVALID
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,8 +19,17 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
 
 
+STDIO = "-"
+_write_line: Callable[[str], None] | None = None  # set while a progress bar is drawn
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out as given (exit 2)."""
+
+
 def progress(items: list[T], label: str) -> Iterator[T]:
     """tqdm when installed and there is more than one item; plain iteration otherwise."""
+    global _write_line
     if len(items) < 2:
         yield from items
         return
@@ -30,7 +40,20 @@ def progress(items: list[T], label: str) -> Iterator[T]:
             print(f"{label} {index}/{len(items)}", file=sys.stderr)
             yield item
         return
-    yield from tqdm(items, desc=label, unit="img")
+    _write_line = tqdm.write
+    try:
+        yield from tqdm(items, desc=label, unit="img")
+    finally:
+        _write_line = None
+
+
+def say(line: str, *, to_stderr: bool = False) -> None:
+    """A result line, written through the progress bar when one is drawn (no bar fragments)."""
+    stream = sys.stderr if to_stderr else sys.stdout
+    if _write_line is not None:
+        _write_line(line, file=stream)  # type: ignore[call-arg]
+    else:
+        print(line, file=stream)
 
 
 def bounded_int(lo: int, hi: int | None = None) -> Callable[[str], int]:
@@ -78,13 +101,40 @@ def save_image(image: Image.Image, path: Path) -> None:
         image.save(handle, format=fmt)
 
 
-def outputs(inputs: list[Path], output: Path | None, suffix: str) -> list[tuple[Path, Path]]:
-    """(input, output) pairs: one named output for one input, else a folder of ``stem + suffix``."""
-    if len(inputs) == 1 and output is not None and not output.is_dir():
-        return [(inputs[0], output)]
-    folder = output or Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    return [(p, folder / (p.stem + suffix)) for p in inputs]
+def outputs(inputs: list[Path], output: str | None, suffix: str) -> list[tuple[Path, Path]]:
+    """(input, output) pairs, or UsageError. ``-`` is standard input or output.
+
+    Without ``-o`` each output goes beside its input (``photos/a.png`` -> ``photos/a.pci``), as
+    gzip does; standard input goes to standard output. With ``-o``: an existing folder or a path
+    ending in ``/`` is a folder (created when missing); otherwise one input writes that file, and
+    several inputs are a usage error. Two inputs never map to one output.
+    """
+    if sum(str(p) == STDIO for p in inputs) > 1:
+        raise UsageError("standard input (-) can be read once")
+    if output is None:
+        pairs = [(p, Path(STDIO) if str(p) == STDIO else p.with_name(p.stem + suffix)) for p in inputs]
+    elif output == STDIO:
+        if len(inputs) > 1:
+            raise UsageError("one input only when writing to standard output (-o -)")
+        pairs = [(inputs[0], Path(STDIO))]
+    elif output.endswith(("/", os.sep)) or Path(output).is_dir():
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        pairs = [(p, folder / (("stdin" if str(p) == STDIO else p.stem) + suffix)) for p in inputs]
+    elif len(inputs) == 1:
+        pairs = [(inputs[0], Path(output))]
+    else:
+        raise UsageError(f"{len(inputs)} inputs need a folder for -o (an existing one, or end it with /), not {output}")
+    seen: dict[Path, Path] = {}
+    for source, target in pairs:
+        if str(target) == STDIO:
+            continue
+        key = target.resolve()
+        if key in seen:
+            raise UsageError(f"{seen[key]} and {source} would both be written to {target}; rename one or use "
+                             "separate runs")  # fmt: skip
+        seen[key] = source
+    return pairs
 
 
 def add_model_args(p: argparse.ArgumentParser) -> None:

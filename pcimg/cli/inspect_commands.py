@@ -12,12 +12,13 @@ from ..format.container import parse, read_bytes
 from ..format.describe import describe, render_text
 from ..primitives.printable import printable
 from ..validate import validate
-from .common import EXIT_INVALID, EXIT_OK
+from .common import EXIT_INVALID, EXIT_OK, STDIO
 
 
 def info_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", type=Path, help=".pci files")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("files", nargs="+", type=Path, help=".pci files; - reads standard input")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one entry per file (with an error entry "
+                   "for an invalid one)")  # fmt: skip
 
 
 def info(args: argparse.Namespace) -> int:
@@ -26,28 +27,31 @@ def info(args: argparse.Namespace) -> int:
     results = []
     for path in args.files:
         try:
-            data = read_bytes(path)
+            data = read_bytes(sys.stdin.buffer if str(path) == STDIO else path)
             described = describe(parse(data), file_size=len(data))
         except PciError as exc:
-            print(printable(f"{path}: {exc}"), file=sys.stderr)
             status = EXIT_INVALID
+            error = {"message": exc.reason, "field": exc.field, "offset": exc.offset}
+            results.append({"file": str(path), "error": error})
+            if not args.json:
+                print(printable(f"{path}: {exc}"), file=sys.stderr)
             continue
         results.append({"file": str(path), **described})
         if not args.json:
-            print(f"{path}:\n" + render_text(described))
+            print(printable(f"{path}:") + "\n" + render_text(described))
     if args.json:
-        print(json.dumps(results[0] if len(results) == 1 and len(args.files) == 1 else results, indent=2))
+        print(json.dumps(results, indent=2))
     return status
 
 
 def validate_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", type=Path, help=".pci files")
+    p.add_argument("files", nargs="+", type=Path, help=".pci files; - reads standard input")
     p.add_argument("--quiet", action="store_true", help="print only invalid files")
 
 
 def validate_files(args: argparse.Namespace) -> int:
     """Check files against the spec; exit 0 when all are valid."""
-    verdicts = [validate(path) for path in args.files]
+    verdicts = [validate(sys.stdin.buffer if str(path) == STDIO else path, name=str(path)) for path in args.files]
     for verdict in verdicts:
         if not (args.quiet and verdict.valid):
             print(verdict.render())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from importlib.metadata import version
@@ -10,7 +11,9 @@ from importlib.metadata import version
 from ..errors import PciError
 from ..primitives.printable import printable
 from . import bench_command, codec_commands, inspect_commands
-from .common import EXIT_INVALID
+from .common import EXIT_INVALID, EXIT_USAGE, UsageError
+
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a process ended by SIGPIPE
 
 Configure = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
@@ -36,9 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        print(printable(f"pcimg: {exc}"), file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `pcimg info x.pci | head -1`: the reader is gone, stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail
+        return EXIT_BROKEN_PIPE
     except PciError as exc:
         print(printable(f"pcimg: {exc}"), file=sys.stderr)
         return EXIT_INVALID
