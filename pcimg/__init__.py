@@ -1,6 +1,8 @@
 """pcimg: the reference implementation of the .pci prompt-compressed image format.
 
-``import pcimg`` also registers the format with Pillow (``Image.open("x.pci")``).
+``import pcimg`` registers the format with Pillow: ``Image.open("x.pci")`` (and imageio, which
+uses Pillow) reads .pci files only after it. Pillow has no plugin discovery, so there is no
+safe automatic registration; one ``import pcimg`` is the whole setup.
 Layers, each importing only those above it in this list:
 ``errors``, ``primitives`` (range coder, PRNG, atomic writes), ``format`` (registries, the
 construct schema, prompt coding, ``PciFile``), ``codec`` (the embedded image codec),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import io
 import os
+import warnings
 from collections.abc import Callable
 from typing import BinaryIO, ParamSpec, Union
 
+import numpy as np
 from PIL import Image
 
 from . import generators
@@ -18,12 +21,12 @@ from .backends.store import reference_for
 from .codec.captioners import describe_colours
 from .codec.encoder import DEFAULT_MAX_BYTES, encode_image
 from .codec.parametric import DEFAULT_MAX_PIXELS, render
-from .codec.prepare import prepare
+from .codec.prepare import WHITE, AlphaFlattenedWarning, has_alpha, prepare
 from .errors import PciError
 from .format.container import ModelRef, PciFile, Recipe, read, write
 from .primitives.atomic import open_regular
 
-ImageSource = Union[Image.Image, str, "os.PathLike[str]", BinaryIO]
+ImageSource = Union[Image.Image, str, "os.PathLike[str]", BinaryIO, bytes, bytearray, memoryview, np.ndarray]
 P = ParamSpec("P")
 EMBEDDED_CAPTIONERS = {
     "descriptor": "pcimg/descriptor-captioner",
@@ -32,9 +35,25 @@ EMBEDDED_CAPTIONERS = {
 }
 
 
+ARRAY_MODES = {(2, 1): "L", (3, 3): "RGB", (3, 4): "RGBA"}  # (ndim, channels) -> Pillow mode
+
+
 def _open_image(image: ImageSource) -> Image.Image:
+    """A PIL image from a PIL image, a path, a binary file object, encoded bytes, or an HxW,
+    HxWx3 or HxWx4 uint8 array; PciError naming the accepted types otherwise."""
     if isinstance(image, Image.Image):
         return image
+    if isinstance(image, np.ndarray):
+        layout = (image.ndim, image.shape[2] if image.ndim == 3 else 1)
+        if image.dtype != np.uint8 or layout not in ARRAY_MODES or 0 in image.shape:
+            raise PciError(f"an image array must be uint8 HxW, HxWx3 or HxWx4, not {image.dtype} {image.shape}",
+                           field="image")  # fmt: skip
+        return Image.fromarray(np.ascontiguousarray(image), ARRAY_MODES[layout])
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        image = io.BytesIO(bytes(image))
+    if not isinstance(image, (str, os.PathLike)) and not hasattr(image, "read"):
+        raise PciError(f"cannot encode a {type(image).__name__}: pass a PIL image, a path, a binary file object, "
+                       "image bytes or a uint8 array", field="image")  # fmt: skip
     try:
         if isinstance(image, (str, os.PathLike)):
             with open_regular(image) as handle:
@@ -48,7 +67,9 @@ def _open_image(image: ImageSource) -> Image.Image:
         raise PciError(f"cannot read the input image: {exc}", field="image") from None
 
 
-def caption(image: Image.Image, captioner: str) -> tuple[str | None, ModelRef | None]:
+def caption(
+    image: Image.Image, captioner: str, background: tuple[int, int, int] = WHITE
+) -> tuple[str | None, ModelRef | None]:
     """(prompt, manifest entry) from one of the embedded captioners."""
     if captioner not in EMBEDDED_CAPTIONERS:
         raise PciError(
@@ -59,7 +80,7 @@ def caption(image: Image.Image, captioner: str) -> tuple[str | None, ModelRef | 
         return None, None
     if captioner == "efficientnet":
         return caption_labels(image), ModelRef("captioner", model)
-    return describe_colours(prepare(image)[0]), ModelRef("captioner", model)
+    return describe_colours(prepare(image, background)[0]), ModelRef("captioner", model)
 
 
 def encode_pci(
@@ -78,6 +99,7 @@ def encode_pci(
     seed_search: int = 1,
     texture: bool = True,
     digest: bool = False,
+    background: tuple[int, int, int] = WHITE,
 ) -> PciFile:
     """Image -> ``PciFile`` (``encode`` gives its bytes). ``max_bytes`` bounds the whole file.
 
@@ -87,6 +109,9 @@ def encode_pci(
     then decodes candidates with it. ``pin_digest`` stores the weights' SHA-256.
     """
     img = _open_image(image)
+    if has_alpha(img):
+        warnings.warn(f"the image's transparency is flattened onto background {background}: .pci v1 has no alpha",
+                      AlphaFlattenedWarning, stacklevel=2)  # fmt: skip
     user_prompt = prompt is not None
     ref: ModelRef | None
     if user_prompt:
@@ -97,7 +122,7 @@ def encode_pci(
         options = CaptionOptions(max_new_tokens=caption_max_tokens, num_beams=caption_beams)
         prompt, ref = model_caption(img, captioner_model, options, pin_digest=pin_digest)
     else:
-        prompt, ref = caption(img, captioner)
+        prompt, ref = caption(img, captioner, background)
     extra_models: tuple[ModelRef, ...] = ()
     if generator is not None and _generator_id(generator) != "pcimg/parametric":
         extra_models = (reference_for(generator, "generator", pin_digest=pin_digest)[1],)
@@ -109,6 +134,7 @@ def encode_pci(
         seed=0 if seed is None else seed,
         seed_search=seed_search,
         use_texture=texture,
+        background=background,
         digest=digest,
         trim_prompt=not user_prompt,
         models=extra_models,

@@ -26,6 +26,7 @@ def test_model_generator_without_torch_is_a_pci_error(tmp_path):
     result = run_blocked(code, {"PCIMG_MODEL_DIR": str(tmp_path)})
     assert result.returncode == 1, result.stderr
     assert "needs torch" in result.stderr and "Traceback" not in result.stderr
+    assert "pcimg[ml]" in result.stderr and "PCIMG_MODEL_DIR" in result.stderr  # what to install, where weights go
 
 
 def test_efficientnet_captioner_without_torch_is_a_pci_error():
@@ -48,3 +49,13 @@ def test_embedded_codec_works_without_the_ml_stack(tmp_path):
     assert result.returncode == 0, result.stderr
     size, rest = result.stdout.split(" ", 1)
     assert int(size) <= 300 and "(768, 512)" in rest
+
+
+def test_bench_without_its_extra_says_what_to_install(tmp_path):
+    code = (
+        "import sys\nsys.modules['scipy'] = None\nsys.modules['matplotlib'] = None\n"
+        f"from pcimg.cli import main; sys.exit(main(['bench', '--images', {str(tmp_path)!r}]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1 and "pip install 'pcimg[bench]'" in result.stderr
+    assert "Traceback" not in result.stderr

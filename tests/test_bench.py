@@ -33,6 +33,12 @@ def test_metrics_match_reference_implementations():
     assert ms_ssim(ref, test) == pytest.approx(MS_SSIM_REFERENCE, abs=1e-9)
 
 
+def test_ms_ssim_is_nan_below_its_smallest_size():
+    assert np.isnan(ms_ssim(np.zeros((175, 300, 3), np.uint8), np.zeros((175, 300, 3), np.uint8)))
+    flat = np.full((176, 300, 3), 9, np.uint8)
+    assert ms_ssim(flat, flat) == pytest.approx(1.0)
+
+
 def test_metrics_on_identical_and_degraded_images():
     ref, test = pair()
     assert psnr(ref, ref) == float("inf")
@@ -50,16 +56,17 @@ def test_benchmark_runner_writes_tables_plots_and_sheet(tmp_path, photo):
     images.mkdir()
     design_name = sorted(trained_on())[0]  # one image the codec's tables were trained on, one other
     photo.crop((0, 0, 384, 256)).save(images / design_name)
-    photo.crop((384, 256, 768, 512)).resize((240, 160)).save(images / "other.jpg", quality=95)
+    photo.crop((384, 256, 768, 512)).resize((264, 176)).save(images / "other.jpg", quality=95)
     table = run(images, tmp_path / "out", budgets=(300,), workers=1)
     assert "pcimg (descriptors)" in table and "webp" in table and "best classical" in table
     assert "## held out" in table and "## trained on" in table
-    # bits per pixel follow each image's own size: 300 bytes over 384x256 and over 240x160
-    assert f"mean {np.mean([2400 / (384 * 256), 2400 / (240 * 160)]):.4f} bpp" in table
+    # bits per pixel follow each image's own size: 300 bytes over 384x256 and over 264x176
+    assert f"mean {np.mean([2400 / (384 * 256), 2400 / (264 * 176)]):.4f} bpp" in table
     rows = json.loads((tmp_path / "out" / "results.json").read_text())
     ours = [r for r in rows if r["method"] == "pcimg (descriptors)"]
     assert len(ours) == 2 and all(r["size"] <= 300 and r["metrics"]["psnr"] > 15 for r in ours)
-    assert sorted(r["pixels"] for r in ours) == [240 * 160, 384 * 256]
+    assert sorted(r["pixels"] for r in ours) == [264 * 176, 384 * 256]
+    assert all(np.isfinite(r["metrics"]["ms_ssim"]) for r in rows)
     for name in ("results.md", "rd-psnr.png", "rd-ms_ssim.png", "rd-haarpsi.png", "contact-sheet.png"):
         assert (tmp_path / "out" / name).stat().st_size > 0
     assert Image.open(tmp_path / "out" / "contact-sheet.png").size[0] == 2 * 192

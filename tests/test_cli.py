@@ -11,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -256,3 +257,17 @@ def test_a_closed_stdout_ends_quietly(tmp_path):
     shell = f"{sys.executable} -c {code!r} {many} | head -c 1 > /dev/null; echo ${{PIPESTATUS[0]}}"
     run = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)
     assert run.stderr == "" and run.stdout.strip() == "141"
+
+
+def test_encode_warns_per_file_when_transparency_is_flattened(tmp_path, capsys):
+    rgba = Image.open(EXAMPLE).resize((96, 64)).convert("RGBA")
+    rgba.putalpha(0)
+    rgba.save(tmp_path / "clear.png")
+    out = tmp_path / "clear.pci"
+    assert main(["encode", str(tmp_path / "clear.png"), "-o", str(out), "--max-bytes", "200", "--background",
+                 "#000040"]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "clear.png: warning: the image's transparency is flattened onto background (0, 0, 64)" in err
+    assert np.asarray(pcimg.decode(out))[..., 2].mean() > 50
+    with pytest.raises(SystemExit):
+        main(["encode", str(tmp_path / "clear.png"), "--background", "blue"])

@@ -7,6 +7,7 @@ import hashlib
 import io
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from PIL import Image
 import pcimg
 from pcimg import Descriptor, PciError, PciFile, Prompt
 from pcimg.bench.metrics import psnr
+from pcimg.codec.prepare import AlphaFlattenedWarning
 
 
 def pixels_hash(image: Image.Image) -> str:
@@ -122,7 +124,10 @@ def test_texture_can_be_left_out(photo):
     ],
 )
 def test_input_modes(small_photo, make, colour):
-    pci = pcimg.read(pcimg.encode(make(small_photo), max_bytes=300))
+    image = make(small_photo)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlphaFlattenedWarning)  # tested below
+        pci = pcimg.read(pcimg.encode(image, max_bytes=300))
     assert pci.colour == colour
     assert pcimg.decode(pci).mode == ("RGB" if colour == "rgb" else "L")
 
@@ -135,11 +140,32 @@ def test_sixteen_bit_input_is_scaled_not_clipped(small_photo):
     assert np.abs(a - b).mean() < 2
 
 
-def test_alpha_is_flattened_on_white(small_photo):
+def test_alpha_is_flattened_on_white_with_a_warning_or_on_a_chosen_background(small_photo):
     rgba = small_photo.convert("RGBA")
     rgba.putalpha(0)
-    out = np.asarray(pcimg.decode(pcimg.encode(rgba, max_bytes=300, captioner="none")))
+    with pytest.warns(AlphaFlattenedWarning, match="transparency"):
+        out = np.asarray(pcimg.decode(pcimg.encode(rgba, max_bytes=300, captioner="none")))
     assert out.mean() > 240
+    with pytest.warns(AlphaFlattenedWarning, match=r"\(0, 0, 64\)"):
+        blue = np.asarray(pcimg.decode(pcimg.encode(rgba, max_bytes=300, captioner="none", background=(0, 0, 64))))
+    assert blue[..., 2].mean() > 50 and blue[..., 0].mean() < 15
+
+
+def test_image_bytes_and_arrays_are_accepted_and_other_types_named(small_photo):
+    png = io.BytesIO()
+    small_photo.save(png, "PNG")
+    from_bytes = pcimg.read(pcimg.encode(png.getvalue(), max_bytes=300, captioner="none"))
+    array = np.asarray(small_photo)
+    from_array = pcimg.read(pcimg.encode(array, max_bytes=300, captioner="none"))
+    assert from_bytes.descriptors == from_array.descriptors and from_array.width == 192
+    assert pcimg.read(pcimg.encode(array[..., 0], max_bytes=300, captioner="none")).colour == "grey"
+    with pytest.warns(AlphaFlattenedWarning):
+        rgba = np.dstack([array, np.full(array.shape[:2], 255, np.uint8)])
+        assert pcimg.read(pcimg.encode(rgba, max_bytes=300, captioner="none")).colour == "rgb"
+    for bad in (array.astype(np.float32), array[..., :2], 3.5, [1, 2]):
+        with pytest.raises(PciError, match=r"uint8|PIL image") as err:
+            pcimg.encode(bad)
+        assert err.value.field == "image"
 
 
 def test_float_images_are_refused_clearly(small_photo):

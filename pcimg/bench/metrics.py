@@ -38,6 +38,9 @@ def _filter_valid(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return out[half:-half, half:-half]
 
 
+MS_SSIM_MIN_SIDE = 176
+
+
 def _ssim_parts(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
     g = _gaussian()
@@ -51,7 +54,10 @@ def _ssim_parts(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 
 def ms_ssim(reference: np.ndarray, test: np.ndarray) -> float:
-    """MS-SSIM of the luma planes (images at least 176 px on the short side)."""
+    """MS-SSIM of the luma planes; NaN for images under MS_SSIM_MIN_SIDE px on the short side,
+    where the fifth scale is smaller than the 11-tap window."""
+    if min(reference.shape[:2]) < MS_SSIM_MIN_SIDE:
+        return float("nan")
     x, y = luma(reference), luma(test)
     values = []
     for scale in range(len(MS_SSIM_WEIGHTS)):

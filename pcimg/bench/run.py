@@ -161,9 +161,10 @@ def summarise_subset(rows: list[Measured], budgets: tuple[int, ...]) -> str:
         # classical file fits the budget are left out of this row and counted in its last column
         peers = [r for r in at if not r.method.startswith("pcimg")]
         covered = sorted({r.image for r in peers})
-        best = {k: np.mean([max(r.metrics[k] for r in peers if r.image == i) for i in covered]) for k in METRICS}
-        cells = " | ".join(f"{best[k]:.2f}" if k == "psnr" else f"{best[k]:.4f}" for k in METRICS)
-        cells = cells if covered else "- | - | -"
+        cells = "- | - | -"
+        if covered:
+            best = {k: np.mean([max(r.metrics[k] for r in peers if r.image == i) for i in covered]) for k in METRICS}
+            cells = " | ".join(f"{best[k]:.2f}" if k == "psnr" else f"{best[k]:.4f}" for k in METRICS)
         lines.append(f"| best classical (per image, per metric) | - | {cells} | - | - | - | {len(covered)} |")
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..errors import PciError
 from .common import EXIT_OK, bounded_int
 
 
@@ -20,7 +21,11 @@ def bench(args: argparse.Namespace) -> int:
     """Benchmark against JPEG/WebP/AVIF/JPEG XL at equal byte budgets (needs pcimg[bench])."""
     # The one import inside a function: pcimg.bench needs the optional bench extra (scipy,
     # matplotlib), and the other commands must work without it.
-    from ..bench.run import run
+    try:
+        from ..bench.run import run
+    except ImportError as exc:
+        raise PciError(f"pcimg bench needs the bench extra ({exc.name} is missing): pip install 'pcimg[bench]'",
+                       field="bench") from None  # fmt: skip
 
     budgets = tuple(int(b) for b in args.budgets.split(","))
     print(run(args.images, args.out, budgets, args.limit, args.workers))

@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import io
 import sys
+import warnings
 from pathlib import Path
 from typing import BinaryIO
 
@@ -14,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from ..api import decode, encode, preview
 from ..codec.parametric import DEFAULT_MAX_PIXELS
+from ..codec.prepare import AlphaFlattenedWarning
 from ..errors import PciError
 from ..format.container import PciFile, Recipe, parse, read_bytes
 from ..primitives.atomic import atomic_open
@@ -27,6 +29,7 @@ from .common import (
     bounded_int,
     configure_models,
     outputs,
+    parse_colour,
     parse_size,
     progress,
     save_image,
@@ -38,7 +41,9 @@ def encode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", type=Path, help="images to encode; - reads standard input")
     p.add_argument("-o", "--output", help="output .pci (one input), a folder (existing, or ending in /), or - for "
                    "standard output; default: beside each input")  # fmt: skip
-    p.add_argument("--max-bytes", type=bounded_int(1), help="exact budget for the whole file (default 600)")
+    p.add_argument("--max-bytes", type=bounded_int(1), help="ceiling for the whole file, prompt included (default "
+                   "600); the file is smaller when the descriptors run out of detail to code or the prompt is "
+                   "short")  # fmt: skip
     p.add_argument("--prompt", help="use this prompt instead of a captioner")
     p.add_argument(
         "--captioner",
@@ -61,6 +66,8 @@ def encode_args(p: argparse.ArgumentParser) -> None:
                    help="try N seeds, keep the closest decode")  # fmt: skip
     p.add_argument("--no-texture", action="store_true", help="leave out the texture descriptor")
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
+    p.add_argument("--background", type=parse_colour, default=(255, 255, 255), metavar="RRGGBB",
+                   help="colour transparent images are flattened onto (.pci has no alpha; default ffffff)")
 
 
 def _recipe(args: argparse.Namespace) -> Recipe | None:
@@ -92,17 +99,22 @@ def encode_images(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for source, target in progress(outputs(args.inputs, args.output, ".pci"), "encode"):
         try:
-            data = encode(
-                open_input(source),
-                prompt=args.prompt,
-                captioner=args.captioner,
-                max_bytes=args.max_bytes,
-                seed=args.seed,
-                seed_search=args.seed_search,
-                texture=not args.no_texture,
-                digest=args.digest,
-                **model_options,
-            )
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", AlphaFlattenedWarning)
+                data = encode(
+                    open_input(source),
+                    prompt=args.prompt,
+                    captioner=args.captioner,
+                    max_bytes=args.max_bytes,
+                    seed=args.seed,
+                    seed_search=args.seed_search,
+                    texture=not args.no_texture,
+                    digest=args.digest,
+                    background=args.background,
+                    **model_options,
+                )
+            for warning in caught:
+                say(f"{source}: warning: {warning.message}", to_stderr=True)
         except PciError as exc:
             say(printable(f"{source}: {exc}"), to_stderr=True)
             status = EXIT_INVALID

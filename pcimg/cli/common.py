@@ -86,6 +86,14 @@ def bounded_float(lo: float, hi: float) -> Callable[[str], float]:
     return parse
 
 
+def parse_colour(text: str) -> tuple[int, int, int]:
+    """``RRGGBB`` (or ``#RRGGBB``) hex -> (r, g, b)."""
+    digits = text.removeprefix("#")
+    if len(digits) != 6 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        raise argparse.ArgumentTypeError(f"colour must look like ffffff or #00ff80, not {text!r}")
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
 def parse_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in text.lower().split("x"))

@@ -28,7 +28,11 @@ COMMANDS: dict[str, tuple[Configure, Run]] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pcimg", description="Prompt-compressed images (.pci)")
+    parser = argparse.ArgumentParser(
+        prog="pcimg",
+        description="Prompt-compressed images (.pci)",
+        epilog="In Python, `import pcimg` registers .pci with Pillow: Image.open('x.pci') works after it.",
+    )
     parser.add_argument("--version", action="version", version=f"pcimg {version('pcimg')}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (configure, run) in COMMANDS.items():

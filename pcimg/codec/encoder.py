@@ -18,7 +18,7 @@ from ..errors import PciError
 from ..format.container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
 from . import colour, dct, dct_colour, texture
 from .parametric import render
-from .prepare import prepare
+from .prepare import WHITE, prepare
 
 DEFAULT_MAX_BYTES = 600
 ANALYSIS_LONG_SIDE = 384
@@ -199,6 +199,7 @@ def encode_image(
     seed: int = 0,
     seed_search: int = 1,
     use_texture: bool = True,
+    background: tuple[int, int, int] = WHITE,
     digest: bool = False,
     trim_prompt: bool = False,
     models: tuple[ModelRef, ...] = (),
@@ -210,7 +211,7 @@ def encode_image(
     ``trim_prompt`` lets a machine-written prompt lose trailing words (down to none) when
     the budget cannot hold it; a person's prompt is never changed.
     """
-    array, colour_name = prepare(image)
+    array, colour_name = prepare(image, background)
     analysis = analyse(array, colour_name)
     template = PciFile(
         width=analysis.width,

@@ -11,8 +11,20 @@ from ..format.registry import LIMITS
 _GREY_MODES = {"1", "L", "LA", "La", "I;16", "I;16L", "I;16B", "I;16N", "I", "F"}
 
 
-def prepare(image: Image.Image) -> tuple[np.ndarray, str]:
-    """(array, colour): EXIF orientation applied, alpha flattened on white, 16-bit reduced to 8."""
+WHITE = (255, 255, 255)
+
+
+class AlphaFlattenedWarning(UserWarning):
+    """The image had transparency, which .pci v1 cannot carry: it was flattened on a background."""
+
+
+def has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "RGBa", "LA", "La", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
+def prepare(image: Image.Image, background: tuple[int, int, int] = WHITE) -> tuple[np.ndarray, str]:
+    """(array, colour): EXIF orientation applied, alpha flattened on ``background`` (the API
+    warns with ``AlphaFlattenedWarning``), 16-bit reduced to 8."""
     image = ImageOps.exif_transpose(image)
     limit = LIMITS["max_dimension"]
     if not (1 <= image.width <= limit and 1 <= image.height <= limit):
@@ -23,7 +35,7 @@ def prepare(image: Image.Image) -> tuple[np.ndarray, str]:
         mode = image.mode
     if mode in ("RGBA", "RGBa", "LA", "La", "PA"):
         rgba = image.convert("RGBA")
-        flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        flat = Image.new("RGBA", rgba.size, (*background, 255))
         flat.alpha_composite(rgba)
         image = flat.convert("L" if mode in ("LA", "La") else "RGB")
         mode = image.mode
