@@ -6,6 +6,7 @@ import importlib.util
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,14 @@ def test_libmagic_entry_identifies_pci_files():
     png = subprocess.run(["file", "-m", str(MAGIC), str(ROOT / "examples" / "kodim23.png")], capture_output=True,
                          text=True, check=True)  # fmt: skip
     assert "PCI" not in png.stdout
+
+
+def test_the_wheel_carries_the_licences(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path)], check=True, capture_output=True)  # fmt: skip
+    import zipfile
+
+    [wheel] = tmp_path.glob("pcimg-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.endswith("licenses/LICENSE") for n in names)
+    assert "pcimg/data/README.md" in names and "pcimg/py.typed" in names

@@ -130,6 +130,7 @@ def outputs(inputs: list[Path], output: str | None, suffix: str) -> list[tuple[P
         folder.mkdir(parents=True, exist_ok=True)
         pairs = [(p, folder / (("stdin" if str(p) == STDIO else p.stem) + suffix)) for p in inputs]
     elif len(inputs) == 1:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
         pairs = [(inputs[0], Path(output))]
     else:
         raise UsageError(f"{len(inputs)} inputs need a folder for -o (an existing one, or end it with /), not {output}")
