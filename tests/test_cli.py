@@ -274,3 +274,14 @@ def test_encode_warns_per_file_when_transparency_is_flattened(tmp_path, capsys):
     assert np.asarray(pcimg.decode(out))[..., 2].mean() > 50
     with pytest.raises(SystemExit):
         main(["encode", str(tmp_path / "clear.png"), "--background", "blue"])
+
+
+def test_result_lines_go_through_the_progress_bar(tmp_path, monkeypatch):
+    import tqdm
+
+    written = []
+    monkeypatch.setattr(tqdm.tqdm, "write", classmethod(lambda cls, line, file=None: written.append(line)))
+    inputs = _two_images(tmp_path)
+    assert main(["encode", *inputs, "-o", f"{tmp_path / 'o1'}/", "--max-bytes", "200"]) == 2  # same stem: clash
+    assert main(["encode", inputs[0], str(EXAMPLE), "-o", f"{tmp_path / 'o2'}/", "--max-bytes", "200"]) == 0
+    assert len(written) == 2 and all(" -> " in line for line in written)  # drawn above the bar, not through it
