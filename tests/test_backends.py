@@ -246,12 +246,12 @@ def test_decodes_do_not_depend_on_what_ran_before_or_beside(small_photo, model_d
             index = (offset + step) % len(files)
             results[index * 10 + offset] = pixels_sha(pcimg.decode(files[index]))
 
-    threads = [threading.Thread(target=work, args=(offset,)) for offset in range(4)]
+    threads = [threading.Thread(target=work, args=(offset,)) for offset in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(results) == 4 * len(files)
+    assert len(results) == 8 * len(files)
     assert all(sha == fresh[key // 10] for key, sha in results.items())  # side by side in threads
 
 

@@ -7,8 +7,11 @@ the device. Steps, strength, guidance and scheduler come from the file's recipe.
 Stateless by construction: the loaded pipeline is cached and shared, but never mutated. Each
 decode builds its own pipeline object around the shared model components, with a fresh
 scheduler made from the cached one's config, so one file's recipe cannot leak into the next
-decode or into a decode running beside it. Every failure of a model decode is a ``PciError``
-naming the model and the cause; recipes a scheduler cannot run are refused before loading.
+decode. Sharing is unavoidable for the components themselves, and some keep call state (a
+fast tokenizer's padding and truncation settings), so decodes of one model run one at a time
+under that model's lock (without it, 2 of 8 test-suite runs saw a threaded decode give other
+pixels than a fresh process). Every failure of a model decode is a ``PciError`` naming the model and the
+cause; recipes a scheduler cannot run are refused before loading.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ def _dtype(name: str):
 # Schedulers whose multistep formulas need at least this many steps (PNDM's Runge-Kutta warm-up).
 MIN_STEPS = {"pndm": 3}
 _load_lock = threading.Lock()
+_model_locks: dict[tuple, threading.Lock] = {}
 
 
 def check_recipe(recipe: Recipe, img2img: bool) -> None:
@@ -78,6 +82,12 @@ def load(folder: Path, controlnet: Path | None, device: str, dtype: str):
     """The shared pipeline for a model (loaded once per process, under a lock)."""
     with _load_lock:
         return _load(folder, controlnet, device, dtype)
+
+
+def model_lock(folder: Path, controlnet: Path | None, device: str, dtype: str) -> threading.Lock:
+    """The lock that decodes with one loaded model take while they run."""
+    with _load_lock:
+        return _model_locks.setdefault((folder, controlnet, device, dtype), threading.Lock())
 
 
 @lru_cache(maxsize=2)
@@ -143,10 +153,16 @@ def generate(pci: PciFile, size: tuple[int, int] | None, folder: Path, controlne
 
 
 def _generate(pci: PciFile, size, folder: Path, controlnet: Path | None, recipe: Recipe) -> Image.Image:
-    torch = require("torch", "the diffusers generator", "models.generator")
-    diffusers = require("diffusers", "the diffusers generator", "models.generator")
     s = settings()
     shared = load(folder, controlnet, s.device, s.dtype)
+    with model_lock(folder, controlnet, s.device, s.dtype):
+        return _run(pci, size, shared, controlnet, recipe, s.progress)
+
+
+def _run(pci: PciFile, size, shared, controlnet: Path | None, recipe: Recipe, progress: bool) -> Image.Image:
+    """One decode on the shared pipeline's components; the caller holds the model's lock."""
+    torch = require("torch", "the diffusers generator", "models.generator")
+    diffusers = require("diffusers", "the diffusers generator", "models.generator")
     width, height = working_size(pci, shared, recipe)
     check_work_size(width, height)
     generator = torch.Generator(device="cpu").manual_seed(pci.seed)
@@ -158,11 +174,11 @@ def _generate(pci: PciFile, size, folder: Path, controlnet: Path | None, recipe:
     if pci.descriptors:
         init = render(pci, (width, height), detail=False).convert("RGB")
         strength = (recipe.strength_permille or DEFAULT_RECIPE.strength_permille) / 1000
-        pipe = per_decode(shared, type(shared), recipe.scheduler, s.progress)
+        pipe = per_decode(shared, type(shared), recipe.scheduler, progress)
         extra = {"control_image": init} if controlnet is not None else {}
         image = pipe(image=init, strength=strength, **extra, **common).images[0]
     else:  # text to image: the same components without an init image
-        pipe = per_decode(shared, diffusers.StableDiffusionPipeline, recipe.scheduler, s.progress)
+        pipe = per_decode(shared, diffusers.StableDiffusionPipeline, recipe.scheduler, progress)
         image = pipe(width=width, height=height, **common).images[0]
     out = image.resize(output_size(pci, size, max_pixels=None), Image.Resampling.LANCZOS)
     return out.convert("L") if pci.colour == "grey" else out
