@@ -241,6 +241,9 @@ def test_standard_input_and_output(tmp_path, monkeypatch, capsysbinary):
     Stdin.buffer = io.BytesIO(pci)
     assert main(["info", "--json", "-"]) == 0
     assert json.loads(capsysbinary.readouterr().out)[0]["file_size"] == len(pci)
+    Stdin.buffer = io.BytesIO(pci)
+    assert main(["validate", "-"]) == 0
+    assert capsysbinary.readouterr().out.startswith(b"-: valid")
 
 
 def test_info_json_is_always_a_list_with_errors_as_entries(tmp_path, capsys):

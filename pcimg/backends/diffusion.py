@@ -153,6 +153,7 @@ def generate(pci: PciFile, size: tuple[int, int] | None, folder: Path, controlne
 
 
 def _generate(pci: PciFile, size, folder: Path, controlnet: Path | None, recipe: Recipe) -> Image.Image:
+    require("torch", "the diffusers generator", "models.generator")  # torch first: the install hint names it
     s = settings()
     shared = load(folder, controlnet, s.device, s.dtype)
     with model_lock(folder, controlnet, s.device, s.dtype):
