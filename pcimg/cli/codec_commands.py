@@ -7,8 +7,9 @@ import hashlib
 import io
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -35,6 +36,8 @@ from .common import (
     save_image,
     say,
 )
+
+R = TypeVar("R")  # what a batch step makes: .pci bytes, or an image and its file size
 
 
 def encode_args(p: argparse.ArgumentParser) -> None:
@@ -96,36 +99,28 @@ def encode_images(args: argparse.Namespace) -> int:
         "recipe": _recipe(args),
         "pin_digest": args.pin_digest,
     }
-    status = EXIT_OK
-    for source, target in progress(outputs(args.inputs, args.output, ".pci"), "encode"):
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", AlphaFlattenedWarning)
-                data = encode(
-                    open_input(source),
-                    prompt=args.prompt,
-                    captioner=args.captioner,
-                    max_bytes=args.max_bytes,
-                    seed=args.seed,
-                    seed_search=args.seed_search,
-                    texture=not args.no_texture,
-                    digest=args.digest,
-                    background=args.background,
-                    **model_options,
-                )
-            for warning in caught:
-                say(f"{source}: warning: {warning.message}", to_stderr=True)
-        except PciError as exc:
-            say(printable(f"{source}: {exc}"), to_stderr=True)
-            status = EXIT_INVALID
-            continue
-        try:
-            write_output(target, data)
-        except OSError as exc:
-            status = _unwritable(target, exc)
-            continue
-        say(f"{source} -> {target} ({len(data)} bytes)", to_stderr=str(target) == STDIO)
-    return status
+
+    def make(source: Path) -> bytes:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", AlphaFlattenedWarning)
+            data = encode(
+                open_input(source),
+                prompt=args.prompt,
+                captioner=args.captioner,
+                max_bytes=args.max_bytes,
+                seed=args.seed,
+                seed_search=args.seed_search,
+                texture=not args.no_texture,
+                digest=args.digest,
+                background=args.background,
+                **model_options,
+            )
+        for warning in caught:
+            say(f"{source}: warning: {warning.message}", to_stderr=True)
+        return data
+
+    pairs = outputs(args.inputs, args.output, ".pci")
+    return run_batch(pairs, "encode", make, write_output, lambda data: f"{len(data)} bytes")
 
 
 def decode_args(p: argparse.ArgumentParser) -> None:
@@ -146,37 +141,59 @@ def decode_args(p: argparse.ArgumentParser) -> None:
 def decode_files(args: argparse.Namespace) -> int:
     """Decode .pci files into images."""
     configure_models(args)
+    limit = args.max_pixels or None
+
+    def make(source: Path) -> tuple[Image.Image, int]:
+        data = read_bytes(open_input(source))
+        pci = parse(data)
+        if args.draft:
+            image = preview(pci, size=args.size, max_pixels=limit)
+        else:
+            image = decode(pci, size=args.size, generator=args.generator, max_pixels=limit)
+        if args.verify:
+            verify_digest(pci, image)
+        return image, len(data)
+
+    def store(target: Path, made: tuple[Image.Image, int]) -> None:
+        image, size = made
+        if str(target) == STDIO:
+            buffer = io.BytesIO()
+            image.save(buffer, "PNG")
+            write_output(target, buffer.getvalue())
+        else:
+            save_image(image, target)
+        if args.compare:
+            original = Image.open(args.original) if args.original else None
+            save_image(side_by_side(original, image, size), args.compare)
+
+    pairs = outputs(args.inputs, args.output, ".png")
+    return run_batch(pairs, "decode", make, store, lambda made: f"{made[0].width}x{made[0].height}")
+
+
+def run_batch(
+    pairs: list[tuple[Path, Path]],
+    label: str,
+    make: Callable[[Path], R],
+    store: Callable[[Path, R], None],
+    summary: Callable[[R], str],
+) -> int:
+    """Make and store each output in turn; a failing input or output is reported by name and the
+    batch goes on; exit 1 at the end if anything failed."""
     status = EXIT_OK
-    for source, target in progress(outputs(args.inputs, args.output, ".png"), "decode"):
+    for source, target in progress(pairs, label):
         try:
-            data = read_bytes(open_input(source))
-            pci = parse(data)
-            limit = args.max_pixels or None
-            image = (
-                preview(pci, size=args.size, max_pixels=limit)
-                if args.draft
-                else decode(pci, size=args.size, generator=args.generator, max_pixels=limit)
-            )
-            if args.verify:
-                verify_digest(pci, image)
+            made = make(source)
         except PciError as exc:
             say(printable(f"{source}: {exc}"), to_stderr=True)
             status = EXIT_INVALID
             continue
         try:
-            if str(target) == STDIO:
-                buffer = io.BytesIO()
-                image.save(buffer, "PNG")
-                write_output(target, buffer.getvalue())
-            else:
-                save_image(image, target)
+            store(target, made)
         except OSError as exc:
-            status = _unwritable(target, exc)
+            say(printable(f"{target}: cannot write: {exc.strerror or exc}"), to_stderr=True)
+            status = EXIT_INVALID
             continue
-        say(f"{source} -> {target} ({image.width}x{image.height})", to_stderr=str(target) == STDIO)
-        if args.compare:
-            original = Image.open(args.original) if args.original else None
-            save_image(side_by_side(original, image, len(data)), args.compare)
+        say(f"{source} -> {target} ({summary(made)})", to_stderr=str(target) == STDIO)
     return status
 
 
@@ -193,12 +210,6 @@ def write_output(target: Path, data: bytes) -> None:
         return
     with atomic_open(target) as handle:
         handle.write(data)
-
-
-def _unwritable(target: Path, exc: OSError) -> int:
-    """Report an output that cannot be written by its own name; the batch goes on."""
-    say(printable(f"{target}: cannot write: {exc.strerror or exc}"), to_stderr=True)
-    return EXIT_INVALID
 
 
 def verify_digest(pci: PciFile, image: Image.Image) -> None:
