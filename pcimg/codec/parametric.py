@@ -16,6 +16,7 @@ from PIL import Image
 from ..errors import PciError
 from ..format.container import Descriptor, PciFile
 from ..format.registry import LIMITS
+from ..format.schema import encode_varint
 from . import colour, dct, dct_colour, texture
 
 NAME = "pcimg/parametric"
@@ -47,13 +48,29 @@ def output_size(
 
 @contextmanager
 def located(entry: Descriptor) -> Iterator[None]:
-    """Give a decode-stage error the file offset of the descriptor entry it is about."""
+    """Give a decode-stage error the file offset of the field it names (SPEC §5.4): the entry's
+    kind, version or quant byte, or the first byte of its payload."""
     try:
         yield
     except PciError as exc:
         if exc.offset is not None or entry.offset is None:
             raise
-        raise PciError(exc.reason, field=exc.field, offset=entry.offset) from None
+        raise PciError(exc.reason, field=exc.field, offset=field_offset(entry, exc.field)) from None
+
+
+def field_offset(entry: Descriptor, field: str | None) -> int | None:
+    """Where a descriptor entry's field starts in the file (entries: kind varint, version, quant,
+    payload length varint, payload)."""
+    if entry.offset is None:
+        return None
+    version = entry.offset + len(encode_varint(entry.kind))
+    offsets = {
+        "descriptors.kind": entry.offset,
+        "descriptors.version": version,
+        "descriptors.quant": version + 1,
+        "descriptors.payload": version + 2 + len(encode_varint(len(entry.payload))),
+    }
+    return offsets.get(field or "", entry.offset)
 
 
 def check_descriptors(pci: PciFile) -> None:

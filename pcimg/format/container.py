@@ -279,9 +279,11 @@ def parse_header(data: bytes) -> tuple[int, int, str]:
 
 
 def _models(value, offset: int) -> tuple[ModelRef, ...]:
-    refs = []
+    refs: list[ModelRef] = []
     for entry in value.entries:
         role = ROLES.name(entry.role)
+        if any(r.role == role for r in refs):
+            raise PciError("a role appears twice in the manifest", field="models.role", offset=offset + entry.start)
         if entry.form == MODEL_FORM_CODE:
             known = MODELS.by_code(entry.ref.code)
             refs.append(ModelRef(role, known.name if known else f"{UNREGISTERED_PREFIX}{entry.ref.code}"))
@@ -289,10 +291,9 @@ def _models(value, offset: int) -> tuple[ModelRef, ...]:
         digest = bytes(entry.ref.digest) if entry.form == MODEL_FORM_ID_DIGEST else b""
         ref = ModelRef(role, entry.ref.id, entry.ref.revision, digest)
         if ref.code is not None:
-            raise PciError(f"registered model {ref.id!r} must be stored by code", field="models.id", offset=offset)
+            id_offset = offset + entry.start + 2  # after role and form
+            raise PciError(f"registered model {ref.id!r} must be stored by code", field="models.id", offset=id_offset)
         refs.append(ref)
-    if len({r.role for r in refs}) != len(refs):
-        raise PciError("a role appears twice in the manifest", field="models.role", offset=offset)
     return tuple(refs)
 
 
@@ -309,30 +310,31 @@ def _recipe(value, offset: int) -> Recipe:
 
 def _descriptors(value, offset: int) -> tuple[Descriptor, ...]:
     entries = tuple(Descriptor(e.kind, e.version, e.quant, bytes(e.payload), offset + e.start) for e in value.entries)
-    kinds = [d.kind for d in entries]
-    if kinds != sorted(set(kinds)):
-        raise PciError("descriptor kinds must ascend without repeats", field="descriptors.kind", offset=offset)
-    total = sum(len(d.payload) for d in entries)
-    if total > LIMITS["max_descriptor_bytes"]:
-        raise PciError(
-            f"descriptor payloads total {total} bytes, over max_descriptor_bytes = {LIMITS['max_descriptor_bytes']}",
-            field="descriptors.payload",
-            offset=offset,
-        )
+    limit, total = LIMITS["max_descriptor_bytes"], 0
+    for index, (entry, parsed) in enumerate(zip(entries, value.entries, strict=True)):
+        if index and entry.kind <= entries[index - 1].kind:
+            raise PciError("descriptor kinds must ascend without repeats", field="descriptors.kind",
+                           offset=entry.offset)  # fmt: skip
+        total += len(entry.payload)
+        if total > limit:
+            raise PciError(f"descriptor payloads total {total} bytes, over max_descriptor_bytes = {limit}",
+                           field="descriptors.payload", offset=offset + parsed.payload_start)  # fmt: skip
     return entries
 
 
 def _prompt(value, offset: int) -> Prompt:
     codec = PROMPT_CODECS.name(value.codec)
-    text = prompt_codecs.decode_prompt(value.codec, value.length, bytes(value.data), offset=offset)
+    text = prompt_codecs.decode_prompt(value.codec, value.length, bytes(value.data), offset=offset + value.data_start)
     return Prompt(codec, text, bytes(value.data))
 
 
 def _metadata(value, offset: int) -> tuple[tuple[str, str], ...]:
-    pairs = tuple((e.key, e["value"]) for e in value.entries)
-    if len({k for k, _ in pairs}) != len(pairs):
-        raise PciError("a metadata key appears twice", field="metadata.key", offset=offset)
-    return pairs
+    seen: set[str] = set()
+    for entry in value.entries:
+        if entry.key in seen:
+            raise PciError("a metadata key appears twice", field="metadata.key", offset=offset + entry.start)
+        seen.add(entry.key)
+    return tuple((e.key, e["value"]) for e in value.entries)
 
 
 _CONVERT = {

@@ -278,7 +278,10 @@ HEADER = Struct(
 _MODEL_ID = Text(L["max_model_id_bytes"], MODEL_ID_PATTERN, min_bytes=1, limit="max_model_id_bytes")
 _REVISION = Text(L["max_revision_bytes"], REVISION_PATTERN, limit="max_revision_bytes")
 
+# `... / Tell` fields are not bytes: they record where an entry starts, so that a rule across
+# entries (a role twice, kinds out of order) can name the offending field's offset.
 MODEL_ENTRY = Struct(
+    "start" / Tell,
     "role" / Registered(Int8ub, ROLES),
     "form" / Bounded(Int8ub, MODEL_FORM_CODE, MODEL_FORM_ID_DIGEST),
     "ref"
@@ -310,10 +313,11 @@ RECIPE_PART = Struct(
 )
 
 DESCRIPTOR_ENTRY = Struct(
-    "start" / Tell,  # not a field: where the entry begins, for decode-stage errors
+    "start" / Tell,
     "kind" / Bounded(VarUInt(), 1, 0x3FFF),
     "version" / Int8ub,
     "quant" / Int8ub,
+    "payload_start" / Tell,
     "payload" / Blob(L["max_descriptor_bytes"], limit="max_descriptor_bytes"),
 )
 
@@ -327,6 +331,7 @@ PROMPT_PART = Struct(
     "codec" / Registered(Int8ub, PROMPT_CODECS),
     "length"
     / Switch(this.codec == PROMPT_RAW, {False: Bounded(VarUInt(), 0, L["max_prompt_bytes"], "max_prompt_bytes")}),
+    "data_start" / Tell,
     "data" / Rest(L["max_file_bytes"]),
     Terminated,
 )
@@ -347,7 +352,11 @@ METADATA_PART = Struct(
     "entries"
     / PrefixedArray(
         Bounded(Int8ub, 1, L["max_metadata_entries"], "max_metadata_entries"),
-        Struct("key" / Text(63, METADATA_KEY_PATTERN, 1), "value" / Text(L["max_text_bytes"], limit="max_text_bytes")),
+        Struct(
+            "start" / Tell,
+            "key" / Text(63, METADATA_KEY_PATTERN, 1),
+            "value" / Text(L["max_text_bytes"], limit="max_text_bytes"),
+        ),
     ),
     Terminated,
 )

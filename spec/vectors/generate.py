@@ -293,23 +293,25 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "colour-unknown": ("header.colour", 12),
         "nothing-to-decode": ("parts", first + 7),  # where the parts end: the CRC
         "too-many-parts": ("parts", second + 2 * 31),  # the 33rd part's type byte
-        "prompt-bomb": ("prompt.data", payload),  # a rule across a payload: its first byte
+        # coded prompt data that does not decode: the data's first byte, after codec and length
+        "prompt-bomb": ("prompt.data", payload + 2),  # codec 1, length 100 (one byte)
         "prompt-length-over-limit": ("prompt.length", payload + 1),
-        "prompt-bad-utf8": ("prompt.data", payload),
-        "prompt-zstd-trailing": ("prompt.data", payload),
-        "prompt-model-overrun": ("prompt.data", payload),
-        "prompt-model-trailing": ("prompt.data", payload),
+        "prompt-bad-utf8": ("prompt.data", payload + 1),  # raw: no length field
+        "prompt-zstd-trailing": ("prompt.data", payload + 2),
+        "prompt-model-overrun": ("prompt.data", payload + 2),
+        "prompt-model-trailing": ("prompt.data", payload + 2),
         "model-id-escape": ("models.entries.id", payload + 3),  # after count, role, form
-        "model-registered-as-id": ("models.id", payload),
-        "model-role-twice": ("models.role", payload),
-        "descriptor-kinds-descending": ("descriptors.kind", payload),
-        "metadata-key-twice": ("metadata.key", second + 2),
+        "model-registered-as-id": ("models.id", payload + 3),  # the id that should have been a code
+        "model-role-twice": ("models.role", payload + 4),  # the second entry's role (first: 3 bytes)
+        "descriptor-kinds-descending": ("descriptors.kind", payload + 5),  # the second entry's kind
+        "metadata-key-twice": ("metadata.key", second + 2 + 5),  # the second entry's key (first: 5 bytes)
         "digest-too-short": ("digest.value", second + 3),  # after type, length, algorithm
-        "descriptor-kind-unknown": ("descriptors.kind", payload + 1),  # decode stage: the entry, after the count
-        "dct-grid-too-small": ("descriptors.payload", payload + 1),
-        "dct-quant-over-limit": ("descriptors.quant", payload + 1),
-        "dct-grey-with-chroma-grid": ("descriptors.payload", payload + 1),
-        "texture-length": ("descriptors.payload", payload + 1),
+        # decode stage: the entry's field (kind at payload + 1, after the count)
+        "descriptor-kind-unknown": ("descriptors.kind", payload + 1),
+        "dct-grid-too-small": ("descriptors.payload", payload + 5),  # after kind, version, quant, length
+        "dct-quant-over-limit": ("descriptors.quant", payload + 3),
+        "dct-grey-with-chroma-grid": ("descriptors.payload", payload + 5),
+        "texture-length": ("descriptors.payload", payload + 5),
     }
 
 
