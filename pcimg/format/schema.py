@@ -385,9 +385,10 @@ MAX_PART_LENGTH_BYTES = 4  # part lengths are below max_file_bytes < 2**28
 
 
 def field_name(part: str, path: str | None) -> str:
-    """``part.field.sub`` from a construct path such as ``(parsing) -> entries -> 0 -> ref -> id``."""
+    """``part.field`` from a construct path such as ``(parsing) -> entries -> 0 -> ref -> id``
+    (-> ``models.id``): the names of SPEC.md §5.4's field vocabulary, whatever the nesting."""
     steps = [s.strip() for s in (path or "").split("->") if s.strip() and not s.strip().startswith("(")]
-    steps = [s for s in steps if not s.isdigit() and s not in ("ref", "items")]
+    steps = [s for s in steps if not s.isdigit() and s not in ("ref", "items", "entries")]
     return ".".join([part, *steps])
 
 

@@ -300,7 +300,7 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "prompt-zstd-trailing": ("prompt.data", payload + 2),
         "prompt-model-overrun": ("prompt.data", payload + 2),
         "prompt-model-trailing": ("prompt.data", payload + 2),
-        "model-id-escape": ("models.entries.id", payload + 3),  # after count, role, form
+        "model-id-escape": ("models.id", payload + 3),  # after count, role, form
         "model-registered-as-id": ("models.id", payload + 3),  # the id that should have been a code
         "model-role-twice": ("models.role", payload + 4),  # the second entry's role (first: 3 bytes)
         "descriptor-kinds-descending": ("descriptors.kind", payload + 5),  # the second entry's kind
