@@ -85,7 +85,7 @@ types:
         type: text
         if: form >= 1
       - id: digest
-        type: blob
+        size: 32
         if: form == 2
   recipe:
     seq:

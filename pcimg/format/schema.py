@@ -18,6 +18,7 @@ import re
 import zlib
 
 from construct import (
+    Bytes,
     Construct,
     ConstructError,
     Container,
@@ -291,7 +292,7 @@ MODEL_ENTRY = Struct(
             MODEL_FORM_CODE: Struct("code" / Bounded(VarUInt(), 1, 0x3FFF)),
             MODEL_FORM_ID: Struct("id" / _MODEL_ID, "revision" / _REVISION),
             MODEL_FORM_ID_DIGEST: Struct(
-                "id" / _MODEL_ID, "revision" / _REVISION, "digest" / Blob(SHA256_BYTES, SHA256_BYTES)
+                "id" / _MODEL_ID, "revision" / _REVISION, "digest" / Bytes(SHA256_BYTES)
             ),
         },
     ),

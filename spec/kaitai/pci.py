@@ -219,7 +219,7 @@ class Pci(KaitaiStruct):
 
             if self.form == 2:
                 pass
-                self.digest = Pci.Blob(self._io, self, self._root)
+                self.digest = self._io.read_bytes(32)
 
 
 
@@ -239,7 +239,6 @@ class Pci(KaitaiStruct):
 
             if self.form == 2:
                 pass
-                self.digest._fetch_instances()
 
 
 
