@@ -288,3 +288,11 @@ def test_result_lines_go_through_the_progress_bar(tmp_path, monkeypatch):
     assert main(["encode", *inputs, "-o", f"{tmp_path / 'o1'}/", "--max-bytes", "200"]) == 2  # same stem: clash
     assert main(["encode", inputs[0], str(EXAMPLE), "-o", f"{tmp_path / 'o2'}/", "--max-bytes", "200"]) == 0
     assert len(written) == 2 and all(" -> " in line for line in written)  # drawn above the bar, not through it
+
+
+def test_a_digest_with_an_unknown_algorithm_is_kept_not_checked(capsys, tmp_path):
+    vector = ROOT / "spec" / "vectors" / "valid" / "digest-unknown-algorithm.pci"
+    assert main(["validate", str(vector)]) == 0
+    assert "digest algorithm registry:9 is unknown to this reader: not checked" in capsys.readouterr().out
+    assert pcimg.write(pcimg.read(vector)) == vector.read_bytes()  # kept byte for byte
+    assert main(["decode", str(vector), "-o", str(tmp_path / "x.png"), "--verify"]) == 1

@@ -216,6 +216,8 @@ def verify_digest(pci: PciFile, image: Image.Image) -> None:
     """PciError unless the decode's pixels hash to the file's digest."""
     if pci.digest is None:
         raise PciError("file has no digest to verify against", field="digest")
+    if pci.digest.algorithm != "sha256-rgb8":
+        raise PciError(f"digest algorithm {pci.digest.algorithm} is unknown to this reader", field="digest.algorithm")
     actual = hashlib.sha256(np.asarray(image).tobytes()).digest()[: len(pci.digest.value)]
     if actual != pci.digest.value:
         raise PciError(

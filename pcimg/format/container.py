@@ -28,6 +28,7 @@ from .registry import (
     ROLES,
     SCHEDULERS,
     SIGNATURE,
+    Table,
     is_ancillary,
     is_safe_to_copy,
 )
@@ -343,7 +344,7 @@ _CONVERT = {
     "descriptors": _descriptors,
     "prompt": _prompt,
     "encoder": lambda v, o: EncoderInfo(v.name, v.version),
-    "digest": lambda v, o: DecodeDigest(DIGEST_ALGORITHMS.name(v.algorithm), bytes(v["value"])),
+    "digest": lambda v, o: DecodeDigest(_registered_name(DIGEST_ALGORITHMS, v.algorithm), bytes(v["value"])),
     "metadata": _metadata,
     "source": lambda v, o: SourceInfo(v.format, v.size),
 }
@@ -394,7 +395,15 @@ def save(pci: PciFile, path: str | os.PathLike[str]) -> None:
 _PART_FIELDS = ("models", "recipe", "descriptors", "prompt", "encoder", "digest", "metadata", "source")
 
 
+def _registered_name(table: Table, code: int) -> str:
+    """The registered name, or ``registry:N`` for a code this reader's registry lacks."""
+    entry = table.by_code(code)
+    return entry.name if entry else f"{UNREGISTERED_PREFIX}{code}"
+
+
 def _registered(table, name: str, where: str) -> int:
+    if name.startswith(UNREGISTERED_PREFIX) and name[len(UNREGISTERED_PREFIX) :].isdigit():
+        return int(name[len(UNREGISTERED_PREFIX) :])  # kept from a file: written back as it was
     entry = table.by_name(name)
     if entry is None:
         raise PciError(f"unknown {table.title} {name!r}", field=where)

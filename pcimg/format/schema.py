@@ -35,7 +35,6 @@ from construct.core import stream_read, stream_read_entire, stream_tell, stream_
 
 from .registry import (
     COLOURS,
-    DIGEST_ALGORITHMS,
     LIMITS,
     MAJOR,
     PARTS,
@@ -344,7 +343,8 @@ ENCODER_PART = Struct(
 )
 
 DIGEST_PART = Struct(
-    "algorithm" / Registered(Int8ub, DIGEST_ALGORITHMS),
+    # An ancillary part: an algorithm a newer minor version added is kept, not an error.
+    "algorithm" / Bounded(Int8ub, 1, 255),
     "value" / Rest(SHA256_BYTES, 4),
     Terminated,
 )

@@ -140,6 +140,10 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
         with_crc(base + part(0xF3, b"future data")),
     )
     out["minor-version-7"] = ("version 1.7: readers of 1.0 accept it", with_crc(base[:9] + b"\x07" + base[10:]))
+    out["digest-unknown-algorithm"] = (
+        "digest part with algorithm 9, which a newer minor version may add: kept, not checked, not an error",
+        with_crc(base + part(0x82, b"\x09" + bytes(range(8)))),
+    )
     return out
 
 
