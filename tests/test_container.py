@@ -321,3 +321,11 @@ def test_editing_critical_content_drops_parts_that_are_not_safe_to_copy():
     assert same.digest == pci.digest and same.extra_parts == pci.extra_parts
     kept = pci.replace(seed=3, digest=pci.digest)  # an editor that recomputed the digest sets it
     assert kept.digest == pci.digest
+
+
+def test_text_comparisons_are_case_sensitive_and_patterns_whole_string():
+    pci = PciFile(8, 8, prompt=Prompt.from_text("x", "raw"), metadata=(("Title", "a"), ("title", "b")))
+    assert pcimg.read(pcimg.write(pci)).metadata == (("Title", "a"), ("title", "b"))  # two keys
+    with pytest.raises(PciError) as err:
+        pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw"), models=(ModelRef("generator", "a/b/c"),)))
+    assert err.value.field == "models.id"

@@ -211,6 +211,11 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             with_crc(hx + part(0x01, b"\x01\x01\x01" + b"\x0a../../etc" + b"\x00") + RAW_X),
             "parse",
         ),
+        "model-id-three-segments": (
+            "model id org/name/extra: a prefix of it matches the pattern, the whole does not",
+            with_crc(hx + part(0x01, b"\x01\x01\x01" + b"\x0eorg/name/extra" + b"\x00") + RAW_X),
+            "parse",
+        ),
         "model-registered-as-id": (
             "registered model written as an id",
             with_crc(hx + part(0x01, b"\x01\x01\x01\x14stabilityai/sd-turbo\x00") + RAW_X),
@@ -305,6 +310,7 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "prompt-model-overrun": ("prompt.data", payload + 2),
         "prompt-model-trailing": ("prompt.data", payload + 2),
         "model-id-escape": ("models.id", payload + 3),  # after count, role, form
+        "model-id-three-segments": ("models.id", payload + 3),  # the id field, after count, role, form
         "model-registered-as-id": ("models.id", payload + 3),  # the id that should have been a code
         "model-role-twice": ("models.role", payload + 4),  # the second entry's role (first: 3 bytes)
         "descriptor-kinds-descending": ("descriptors.kind", payload + 5),  # the second entry's kind
