@@ -76,3 +76,13 @@ def test_spec_worked_example_is_the_vector():
     dumped = re.search(r"```\n(0000 .*?)\n```", spec, re.S).group(1)
     raw = bytes.fromhex("".join(line[6:53] for line in dumped.splitlines()))
     assert raw == data
+
+
+def test_every_expected_json_follows_the_documented_schema():
+    jsonschema = pytest.importorskip("jsonschema", reason="in the test extra (.ci/run installs it)")
+    schema = json.loads((VECTORS / "expected.schema.json").read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    records = [json.loads(p.with_suffix(".json").read_text("utf-8")) for p in VALID + INVALID]
+    assert all(not list(validator.iter_errors(r)) for r in records)
+    broken = {**records[-1], "offset": None}  # the schema can fail: an invalid vector must name an offset
+    assert list(validator.iter_errors(broken))
