@@ -108,3 +108,12 @@ def test_model_payload_ends_where_the_decoder_stops_reading(text, junk):
         pm.decode(data + b"\x00", declared)  # zeros past the end are implied, never stored
     with pytest.raises(pm.PromptModelError):
         pm.decode(data + junk + b"\x01" * 6, declared)  # bytes after the last one the decoder reads
+
+
+def test_a_zstd_frame_checksum_is_verified():
+    import zstandard
+
+    frame = zstandard.ZstdCompressor(write_checksum=True, write_content_size=True).compress(b"two parrots")
+    assert pc.decode_prompt(pc.ZSTD, 11, frame) == "two parrots"
+    with pytest.raises(PciError, match="checksum"):
+        pc.decode_prompt(pc.ZSTD, 11, frame[:-1] + bytes([frame[-1] ^ 1]))

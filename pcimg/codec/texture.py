@@ -43,6 +43,8 @@ def decode_payload(payload: bytes) -> tuple[np.ndarray, int]:
     if len(payload) != expected:
         raise PciError(f"texture payload is {len(payload)} bytes, grid needs {expected}", field="descriptors.payload")
     nibbles = np.frombuffer(payload[3:], dtype=np.uint8)
+    if (rx * ry) % 2 and nibbles[-1] & 15:
+        raise PciError("texture payload's unused final nibble is not 0", field="descriptors.payload")
     flat = np.stack([nibbles >> 4, nibbles & 15], axis=1).ravel()[: rx * ry]
     return flat.reshape(ry, rx).astype(np.int64), gain
 

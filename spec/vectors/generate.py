@@ -267,6 +267,11 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             with_crc(hx + part(0x04, b"\x03\x03" + bytes([0x00, 0x10, 0x00, 0x00]))),
             "parse",
         ),
+        "texture-padding-nibble": (
+            "texture payload for a 3x3 grid whose unused final nibble is 5",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(2, 1, 0, bytes([3, 3, 16]) + bytes(4) + b"\x05"),))),
+            "decode",
+        ),
         "texture-length": (
             "texture payload one byte short",
             pcimg.write(PciFile(4, 4, descriptors=(Descriptor(2, 1, 0, bytes([4, 4, 16]) + bytes(7)),))),
@@ -322,6 +327,7 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "dct-quant-over-limit": ("descriptors.quant", payload + 3),
         "dct-grey-with-chroma-grid": ("descriptors.payload", payload + 5),
         "texture-length": ("descriptors.payload", payload + 5),
+        "texture-padding-nibble": ("descriptors.payload", payload + 5),
     }
 
 
