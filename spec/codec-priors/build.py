@@ -1,4 +1,4 @@
-"""Build pcimg/data/dct-priors-v1.json: initial probabilities of the dct-colour contexts.
+"""Build spec/data/dct-priors-v1.json (and its copy in pcimg/data/): dct-colour context priors.
 
 A payload holds only a few hundred coded bits, too few for adaptive contexts to learn from
 1024 (one half); starting from trained probabilities saved 2-7% of the coefficient bytes on
@@ -16,7 +16,8 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "pcimg" / "data" / "dct-priors-v1.json"
+OUT = ROOT / "spec" / "data" / "dct-priors-v1.json"
+PACKAGED = ROOT / "pcimg" / "data" / "dct-priors-v1.json"
 BUDGETS = (147, 491, 983)
 LOW, HIGH = 64, 1984
 
@@ -60,6 +61,7 @@ def main() -> None:
     data = {"name": "dct-priors-v1", "trained_on": [p.name for p in paths], "budgets": list(BUDGETS),
             **{k: prior(v) for k, v in counts.items()}}  # fmt: skip
     OUT.write_text(json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
+    PACKAGED.write_bytes(OUT.read_bytes())
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes) from {len(paths)} images")
 
 

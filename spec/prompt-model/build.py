@@ -1,7 +1,7 @@
-"""Build pcimg/data/prompt-en-v1.json, the static tables of prompt codec 3 (spec/PROMPT-MODEL.md).
+"""Build spec/data/prompt-en-v1.json (copied to pcimg/data/): the tables of prompt codec 3.
 
 Sources: the caption training split (CMC-Bench GPT-4V captions, MIT) and wordfreq's English
-word list and frequencies (data CC BY-SA 4.0, see pcimg/data/README.md). The test split is
+word list and frequencies (data CC BY-SA 4.0, see spec/data/README.md). The test split is
 never read here. Usage: python spec/prompt-model/build.py [TRAIN_CSV]
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from wordfreq import top_n_list, word_frequency
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "pcimg" / "data" / "prompt-en-v1.json"
+OUT = ROOT / "spec" / "data" / "prompt-en-v1.json"
 TOTAL = 1 << 16
 HEAD_WORDS = 8190  # head table: SPELL, TAIL, then these words
 WORDFREQ_WORDS = 32000
@@ -143,7 +143,8 @@ def cross_validate(texts: list[str]) -> None:
         print(f"train weight {weight}: {sum(sizes) / len(sizes):.2f} bytes per caption (held-out halves)")
 
 
-ZSTD_DICT = ROOT / "pcimg" / "data" / "zstd-dict-v1.bin"
+ZSTD_DICT = ROOT / "spec" / "data" / "zstd-dict-v1.bin"
+PACKAGED = ROOT / "pcimg" / "data"
 ZSTD_DICT_BYTES = 8192
 
 
@@ -165,6 +166,8 @@ def main() -> None:
     OUT.write_text(json.dumps(build(train), ensure_ascii=False, separators=(",", ":")), "utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
     ZSTD_DICT.write_bytes(build_zstd_dictionary(train))
+    for built in (OUT, ZSTD_DICT):
+        (PACKAGED / built.name).write_bytes(built.read_bytes())  # the wheel's checked copy
     print(f"wrote {ZSTD_DICT} ({ZSTD_DICT.stat().st_size} bytes)")
 
 
