@@ -140,6 +140,15 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
         with_crc(base + part(0xF3, b"future data")),
     )
     out["minor-version-7"] = ("version 1.7: readers of 1.0 accept it", with_crc(base[:9] + b"\x07" + base[10:]))
+    out["metadata-keys-differ-by-case"] = (
+        "metadata keys Title and title: comparisons are case-sensitive, so both are kept",
+        pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw"), metadata=(("Title", "a"), ("title", "b")))),
+    )
+    out["registered-model-pinned"] = (
+        "a registered model with a weights digest: form 2, not the registry code",
+        pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw"),
+                            models=(ModelRef("generator", "stabilityai/sd-turbo", "", bytes(range(32))),))),
+    )
     out["digest-unknown-algorithm"] = (
         "digest part with algorithm 9, which a newer minor version may add: kept, not checked, not an error",
         with_crc(base + part(0x82, b"\x09" + bytes(range(8)))),
@@ -154,6 +163,7 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
     hx = header()
     bomb = brotli.compress(b"a" * 10_000_000)
     zst = zstandard.ZstdCompressor().compress(b"hello") + b"junk"
+    zst_checked = zstandard.ZstdCompressor(write_checksum=True).compress(b"hello")
     dct_entry = Descriptor(1, 1, 40, bytes([2, 2, 1, 1]) + b"\xff\xff\xff")
     vectors = {
         "signature-7bit": ("high bit stripped from the first byte", bytes([good[0] & 0x7F]) + good[1:], "parse"),
@@ -201,6 +211,22 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             "parse",
         ),
         "prompt-bad-utf8": ("raw prompt C3 28", with_crc(hx + part(0x04, b"\x00\xc3\x28")), "parse"),
+        "prompt-brotli-trailing": (
+            "brotli stream followed by one byte",
+            with_crc(hx + part(0x04, b"\x01" + encode_varint(5) + brotli.compress(b"hello") + b"\x00")),
+            "parse",
+        ),
+        "prompt-zstd-no-content-size": (
+            "zstd frame that does not declare its content size",
+            with_crc(hx + part(0x04, b"\x02" + encode_varint(5)
+                               + zstandard.ZstdCompressor(write_content_size=False).compress(b"hello"))),
+            "parse",
+        ),
+        "prompt-zstd-checksum": (
+            "zstd frame whose content checksum does not match",
+            with_crc(hx + part(0x04, b"\x02" + encode_varint(5) + zst_checked[:-1] + bytes([zst_checked[-1] ^ 1]))),
+            "parse",
+        ),
         "prompt-zstd-trailing": (
             "zstd frame followed by junk",
             with_crc(hx + part(0x04, b"\x02" + encode_varint(5) + zst)),
@@ -312,6 +338,9 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "prompt-length-over-limit": ("prompt.length", payload + 1),
         "prompt-bad-utf8": ("prompt.data", payload + 1),  # raw: no length field
         "prompt-zstd-trailing": ("prompt.data", payload + 2),
+        "prompt-brotli-trailing": ("prompt.data", payload + 2),
+        "prompt-zstd-no-content-size": ("prompt.data", payload + 2),
+        "prompt-zstd-checksum": ("prompt.data", payload + 2),
         "prompt-model-overrun": ("prompt.data", payload + 2),
         "prompt-model-trailing": ("prompt.data", payload + 2),
         "model-id-escape": ("models.id", payload + 3),  # after count, role, form
