@@ -7,7 +7,6 @@ whose coefficient-domain error (Parseval: equal to the pixel MSE) is smallest.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -187,7 +186,7 @@ def search_seed_by_decoding(
 
 def reference_digest(pci: PciFile, generator: Callable[[PciFile], Image.Image] | None = None) -> DecodeDigest:
     pixels = np.asarray((generator or render)(pci)).tobytes()
-    return DecodeDigest("sha256-rgb8", hashlib.sha256(pixels).digest()[:8])
+    return DecodeDigest.of(pixels)
 
 
 def encode_image(
@@ -221,7 +220,7 @@ def encode_image(
         models=((captioner,) if (captioner and prompt) else ()) + models,
         recipe=recipe,
         prompt=Prompt.smallest(prompt) if prompt else None,
-        digest=DecodeDigest("sha256-rgb8", bytes(8)) if digest else None,  # placeholder of the final size
+        digest=DecodeDigest.of(b"") if digest else None,  # placeholder of the final size
     )
     extra: tuple[Descriptor, ...] = ()
     if use_texture and max_bytes >= MIN_TEXTURE_BUDGET:

@@ -8,6 +8,7 @@ descriptor kinds, the prompt decoding to its declared length).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,7 @@ from .schema import (
 )
 
 UNREGISTERED_PREFIX = "registry:"
+PIXEL_DIGEST = "sha256-rgb8"
 CRITICAL_FIELDS = frozenset(("width", "height", "colour", "seed", "models", "recipe", "descriptors", "prompt"))
 
 Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", BinaryIO, IO[bytes]]
@@ -138,8 +140,25 @@ class EncoderInfo:
 
 @dataclass(frozen=True)
 class DecodeDigest:
+    """A digest of a reference decode's pixels (row-major, 8-bit samples), possibly truncated."""
+
     algorithm: str
     value: bytes
+
+    @classmethod
+    def of(cls, pixels: bytes, length: int = 8) -> DecodeDigest:
+        return cls(PIXEL_DIGEST, hashlib.sha256(pixels).digest()[:length])
+
+    @property
+    def known(self) -> bool:
+        """Whether this reader can check the digest (a newer minor version may add algorithms)."""
+        return self.algorithm == PIXEL_DIGEST
+
+    def matches(self, pixels: bytes) -> bool | None:
+        """Whether ``pixels`` hash to this digest; None for an algorithm this reader lacks."""
+        if not self.known:
+            return None
+        return hashlib.sha256(pixels).digest()[: len(self.value)] == self.value
 
 
 @dataclass(frozen=True)
@@ -242,10 +261,7 @@ def read_bytes(source: Source) -> bytes:
 
 def parse(data: bytes) -> PciFile:
     """Parse and validate a whole .pci file held in memory."""
-    try:
-        parsed = PCI_FILE.parse(data)
-    except FieldError as exc:
-        raise PciError(exc.reason, field=exc.field, offset=exc.offset) from None
+    parsed = _parsed(PCI_FILE, data)
     body = parsed.body
     header = body.header
     fields: dict[str, Any] = {
@@ -272,11 +288,16 @@ def parse(data: bytes) -> PciFile:
 
 def parse_header(data: bytes) -> tuple[int, int, str]:
     """(width, height, colour) after checking signature, version, CRC and header; parts unread."""
+    header = _parsed(PCI_HEAD, data).body.header
+    return header.width, header.height, COLOURS.name(header.colour)
+
+
+def _parsed(schema, data: bytes):
+    """``schema.parse(data)`` with its FieldError as pcimg's PciError."""
     try:
-        header = PCI_HEAD.parse(data).body.header
+        return schema.parse(data)
     except FieldError as exc:
         raise PciError(exc.reason, field=exc.field, offset=exc.offset) from None
-    return header.width, header.height, COLOURS.name(header.colour)
 
 
 def _models(value, offset: int) -> tuple[ModelRef, ...]:
@@ -286,8 +307,7 @@ def _models(value, offset: int) -> tuple[ModelRef, ...]:
         if any(r.role == role for r in refs):
             raise PciError("a role appears twice in the manifest", field="models.role", offset=offset + entry.start)
         if entry.form == MODEL_FORM_CODE:
-            known = MODELS.by_code(entry.ref.code)
-            refs.append(ModelRef(role, known.name if known else f"{UNREGISTERED_PREFIX}{entry.ref.code}"))
+            refs.append(ModelRef(role, _registered_name(MODELS, entry.ref.code)))
             continue
         digest = bytes(entry.ref.digest) if entry.form == MODEL_FORM_ID_DIGEST else b""
         ref = ModelRef(role, entry.ref.id, entry.ref.revision, digest)
