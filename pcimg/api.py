@@ -97,11 +97,16 @@ def encode_pci(
     max_bytes: int | None = None,
     seed: int | None = None,
     seed_search: int = 1,
-    texture: bool = True,
+    texture: bool | None = None,
     digest: bool = False,
     background: tuple[int, int, int] = WHITE,
+    base: str = "wavelet",
 ) -> PciFile:
     """Image -> ``PciFile`` (``encode`` gives its bytes). ``max_bytes`` bounds the whole file.
+
+    ``base`` picks the base layer: "wavelet" (descriptor kind 3, default) or "dct" (kind 1,
+    what pcimg 0.x wrote). ``texture`` adds the texture descriptor (kind 2); by default only
+    with the dct base (with the wavelet base it costs PSNR and MS-SSIM, spec/CODEC.md 8.6).
 
     ``captioner="transformers"`` with ``captioner_model`` (an id, ``id@rev`` or a folder)
     writes the prompt with that model; ``generator`` (likewise) names the diffusers model
@@ -140,6 +145,7 @@ def encode_pci(
         models=extra_models,
         recipe=recipe,
         search_generator=(lambda pci: decode(pci)) if extra_models else None,
+        base=base,
     )
 
 

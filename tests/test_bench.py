@@ -50,7 +50,7 @@ def test_metrics_on_identical_and_degraded_images():
 
 def test_benchmark_runner_writes_tables_plots_and_sheet(tmp_path, photo):
     from pcimg.bench.run import run
-    from pcimg.codec.dct_colour import trained_on
+    from pcimg.codec.wavelet_coder import trained_on
 
     images = tmp_path / "images"
     images.mkdir()

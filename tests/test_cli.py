@@ -193,7 +193,6 @@ def test_decode_refuses_outputs_over_max_pixels(tmp_path, capsys):
     assert main(["decode", str(pci), "-o", str(tmp_path / "x.png"), "--size", "200x200", "--max-pixels", "0"]) == 0
 
 
-
 def _two_images(tmp_path):
     for folder, suffix in (("a", ".png"), ("b", ".jpg")):
         (tmp_path / folder).mkdir()
@@ -209,7 +208,10 @@ def test_two_inputs_never_map_to_one_output(tmp_path, capsys):
     assert inputs[0] in err and inputs[1] in err and not list(out.iterdir())  # refused before any work
     for name in inputs:  # one each: fine
         assert main(["encode", name, "-o", str(tmp_path / "a" / "x.pci"), "--max-bytes", "200"]) == 0
-    pcis = [str(tmp_path / "a" / "x.pci"), str(tmp_path / "a" / "copy"), ]
+    pcis = [
+        str(tmp_path / "a" / "x.pci"),
+        str(tmp_path / "a" / "copy"),
+    ]
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "x.pci").write_bytes((tmp_path / "a" / "x.pci").read_bytes())
     assert main(["decode", pcis[0], str(tmp_path / "c" / "x.pci"), "-o", f"{out}/"]) == 2  # decode clashes too

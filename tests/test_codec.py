@@ -43,7 +43,7 @@ def test_prompt_counts_against_the_budget(photo):
     with_prompt = pcimg.read(pcimg.encode(photo, prompt=long_prompt, max_bytes=200))
     without = pcimg.read(pcimg.encode(photo, captioner="none", max_bytes=200))
     assert with_prompt.prompt.text == long_prompt
-    assert len(with_prompt.descriptor(1).payload) < len(without.descriptor(1).payload)
+    assert len(with_prompt.descriptor(3).payload) < len(without.descriptor(3).payload)
 
 
 def test_budget_too_small_is_a_clear_error(photo):
@@ -96,18 +96,25 @@ def test_bad_output_sizes_are_pci_errors(photo, bad):
     assert pcimg.decode(data, size=(np.int64(12), np.int32(8))).size == (12, 8)
 
 
-def test_seed_changes_detail_and_search_keeps_the_closest(photo):
-    a = pcimg.read(pcimg.encode(photo, max_bytes=600, seed=1))
+@pytest.mark.parametrize("base", ["dct", "wavelet"])
+def test_seed_changes_detail_and_search_keeps_the_closest(photo, base):
+    a = pcimg.read(pcimg.encode(photo, max_bytes=600, seed=1, texture=True, base=base))
     b = a.replace(seed=2)
     assert pixels_hash(pcimg.decode(a)) != pixels_hash(pcimg.decode(b))
     assert pixels_hash(pcimg.preview(a)) == pixels_hash(pcimg.preview(b))  # the base layer has no noise
-    searched = pcimg.read(pcimg.encode(photo, max_bytes=600, seed=10, seed_search=4))
+    searched = pcimg.read(pcimg.encode(photo, max_bytes=600, seed=10, seed_search=4, texture=True, base=base))
     assert 10 <= searched.seed < 14
 
 
-def test_texture_can_be_left_out(photo):
-    pci = pcimg.read(pcimg.encode(photo, max_bytes=600, texture=False))
+def test_base_layer_and_texture_defaults(photo):
+    assert [d.kind for d in pcimg.read(pcimg.encode(photo, max_bytes=600)).descriptors] == [3]
+    assert [d.kind for d in pcimg.read(pcimg.encode(photo, max_bytes=600, base="dct")).descriptors] == [1, 2]
+    assert [d.kind for d in pcimg.read(pcimg.encode(photo, max_bytes=600, texture=True)).descriptors] == [2, 3]
+    pci = pcimg.read(pcimg.encode(photo, max_bytes=600, texture=False, base="dct"))
     assert [d.kind for d in pci.descriptors] == [1]
+    with pytest.raises(PciError, match="base must be one of") as err:
+        pcimg.encode(photo, base="jpeg")
+    assert err.value.field == "base"
 
 
 @pytest.mark.parametrize(
@@ -196,15 +203,16 @@ def test_unknown_generator_is_reported_with_what_to_install():
     assert pcimg.decode(pci, generator="parametric").size == (8, 8)
 
 
-def test_corrupt_descriptor_payloads_only_raise_pci_error(photo):
-    pci = pcimg.read(pcimg.encode(photo, max_bytes=300))
+@pytest.mark.parametrize("base, kind, max_quant", [("dct", 1, 120), ("wavelet", 3, 191)])
+def test_corrupt_descriptor_payloads_only_raise_pci_error(photo, base, kind, max_quant):
+    pci = pcimg.read(pcimg.encode(photo, max_bytes=300, base=base))
     rng = np.random.default_rng(1)
-    payload = pci.descriptor(1).payload
+    payload = pci.descriptor(kind).payload
     for _ in range(200):
         damaged = bytearray(payload)
         for _ in range(3):
             damaged[rng.integers(len(damaged))] = rng.integers(256)
-        bad = pci.replace(descriptors=(Descriptor(1, 1, int(rng.integers(0, 121)), bytes(damaged)),))
+        bad = pci.replace(descriptors=(Descriptor(kind, 1, int(rng.integers(0, max_quant + 1)), bytes(damaged)),))
         with contextlib.suppress(PciError):  # anything else escaping fails the test
             pcimg.decode(bad, size=(64, 48))
 

@@ -29,7 +29,7 @@ def test_open_reads_the_container_without_decoding(pci_path):
         assert im.size == (768, 512) and im.mode == "RGB"
         assert im.info["prompt"] == "two parrots" and im.info["seed"] == 3
         assert im.info["generator"] == "pcimg/parametric"
-        assert im.info["descriptor_kinds"] == [1, 2]
+        assert im.info["descriptor_kinds"] == [3]
         assert ("captioner", "pcimg/user-prompt", "") in im.info["models"]
         assert im._im is None  # no pixels yet
         assert Image.MIME["PCI"] == "image/x-pci"

@@ -6,6 +6,7 @@ import hashlib
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -76,11 +77,12 @@ def test_integer_basis_tracks_the_cosine():
         assert err < 3e-4
 
 
-def test_dct_priors_match_the_spec_hash():
+@pytest.mark.parametrize("name", ["dct-priors-v1.json", "wavelet-priors-v1.json"])
+def test_codec_priors_match_the_spec_hash(name):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256((root / "pcimg" / "data" / "dct-priors-v1.json").read_bytes()).hexdigest()
+    digest = hashlib.sha256((root / "pcimg" / "data" / name).read_bytes()).hexdigest()
     assert digest in (root / "spec" / "CODEC.md").read_text("utf-8")
 
 

@@ -81,8 +81,10 @@ def main() -> None:
         rows = [r[budget] for r in results.values() if r[budget]["pick"]]
         pick = np.mean([[r["pick"][k] for k in ("psnr", "ms_ssim", "haarpsi")] for r in rows], 0)
         oracle = np.mean([[r[k] for k in ("psnr", "ms_ssim", "haarpsi")] for r in rows], 0)
-        print(f"{budget} B: AV1 payload (PSNR pick) {pick[0]:.2f} / {pick[1]:.4f} / {pick[2]:.4f} | "
-              f"per-metric oracle {oracle[0]:.2f} / {oracle[1]:.4f} / {oracle[2]:.4f} | {len(rows)} images")
+        print(
+            f"{budget} B: AV1 payload (PSNR pick) {pick[0]:.2f} / {pick[1]:.4f} / {pick[2]:.4f} | "
+            f"per-metric oracle {oracle[0]:.2f} / {oracle[1]:.4f} / {oracle[2]:.4f} | {len(rows)} images"
+        )
 
 
 if __name__ == "__main__":

@@ -105,8 +105,11 @@ def one_image(args):
                 continue
             step, data, qs = found
             rec = C.to_rgb(C.reconstruct(qs, step, p, (thumb.shape[1], thumb.shape[0])))
-            up = (upsample.upsample(rec, (W, H), UP_KIND) if UP_KIND else
-                  np.asarray(Image.fromarray(rec).resize((W, H), UPSAMPLER)))
+            up = (
+                upsample.upsample(rec, (W, H), UP_KIND)
+                if UP_KIND
+                else np.asarray(Image.fromarray(rec).resize((W, H), UPSAMPLER))
+            )
             trials.append((w, len(data) + CONTAINER_BYTES + C.HEADER_BYTES, up))
         trials.sort(key=lambda t: -psnr(rgb, t[2]))
         scored = [(w, size, all_metrics(rgb, up)) for w, size, up in trials[:4]]
@@ -119,8 +122,12 @@ def main() -> None:
     ap.add_argument("images", type=Path)
     ap.add_argument("peers", type=Path)
     ap.add_argument("--limit", type=int)
-    ap.add_argument("--subset", choices=("all", "odd", "even"), default="all",
-                    help="odd: kodim01, 03, ... (the design half); even: the held-out half")
+    ap.add_argument(
+        "--subset",
+        choices=("all", "odd", "even"),
+        default="all",
+        help="odd: kodim01, 03, ... (the design half); even: the held-out half",
+    )
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     paths = sorted(args.images.glob("*.png"))
@@ -144,8 +151,10 @@ def main() -> None:
             wins += [one[k] >= b[k] for k in keys]
         f = lambda a: " / ".join(f"{v:.4f}" if i else f"{v:.2f}" for i, v in enumerate(np.mean(a, 0)))
         widths = [per[budget][0][0] for per in results.values()]
-        print(f"{budget} B: candidate (PSNR pick) {f(cand_one)} | oracle {f(cand_oracle)} | best classical {f(best)}"
-              f" | wins {wins.astype(int).tolist()} of {len(results)} | median width {int(np.median(widths))}")
+        print(
+            f"{budget} B: candidate (PSNR pick) {f(cand_one)} | oracle {f(cand_oracle)} | best classical {f(best)}"
+            f" | wins {wins.astype(int).tolist()} of {len(results)} | median width {int(np.median(widths))}"
+        )
 
 
 if __name__ == "__main__":

@@ -110,8 +110,12 @@ def per_decode(shared, cls, scheduler_name: str, progress: bool):
     """A pipeline of class ``cls`` over the shared components, with its own fresh scheduler."""
     components = {k: v for k, v in shared.components.items() if k in cls._get_signature_keys(cls)[0]}
     base = shared.scheduler
-    scheduler_cls = type(base) if scheduler_name == "default" else getattr(
-        require("diffusers", "the diffusers generator", "models.generator"), SCHEDULER_CLASSES[scheduler_name]
+    scheduler_cls = (
+        type(base)
+        if scheduler_name == "default"
+        else getattr(
+            require("diffusers", "the diffusers generator", "models.generator"), SCHEDULER_CLASSES[scheduler_name]
+        )
     )
     components["scheduler"] = scheduler_cls.from_config(base.config)
     if "requires_safety_checker" in inspect.signature(cls.__init__).parameters:

@@ -3,7 +3,7 @@ of images of any size.
 
 Writes results.md (tables), rd-*.png (rate-distortion plots), contact-sheet.png and
 results.json into the output folder, and prints the tables. Images the codec's trained
-tables were fitted on (``dct_colour.trained_on``) are also reported apart from the others.
+tables were fitted on (``wavelet_coder.trained_on``, the default base layer) are also reported apart from the others.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from ..api import decode, encode_pci
-from ..codec.dct_colour import trained_on
+from ..codec.wavelet_coder import trained_on
 from ..errors import PciError
 from ..format.container import write
 from .metrics import all_metrics, psnr

@@ -66,10 +66,20 @@ def encode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=bounded_int(0, 2**64 - 1), help="seed for the decoder's detail noise")
     p.add_argument("--seed-search", type=bounded_int(1, 4096), default=1, metavar="N",
                    help="try N seeds, keep the closest decode")  # fmt: skip
-    p.add_argument("--no-texture", action="store_true", help="leave out the texture descriptor")
+    texture = p.add_mutually_exclusive_group()
+    texture.add_argument("--texture", dest="texture", action="store_true", default=None,
+                         help="add the texture descriptor (default: only with --base dct)")  # fmt: skip
+    texture.add_argument("--no-texture", dest="texture", action="store_false", help="leave out the texture descriptor")
+    p.add_argument("--base", choices=("wavelet", "dct"), default="wavelet",
+                   help="base layer: wavelet (descriptor kind 3, default) or dct (kind 1, pcimg 0.x)")  # fmt: skip
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
-    p.add_argument("--background", type=parse_colour, default=(255, 255, 255), metavar="RRGGBB",
-                   help="colour transparent images are flattened onto (.pci has no alpha; default ffffff)")
+    p.add_argument(
+        "--background",
+        type=parse_colour,
+        default=(255, 255, 255),
+        metavar="RRGGBB",
+        help="colour transparent images are flattened onto (.pci has no alpha; default ffffff)",
+    )
 
 
 def _recipe(args: argparse.Namespace) -> Recipe | None:
@@ -109,7 +119,8 @@ def encode_images(args: argparse.Namespace) -> int:
                 max_bytes=args.max_bytes,
                 seed=args.seed,
                 seed_search=args.seed_search,
-                texture=not args.no_texture,
+                texture=args.texture,
+                base=args.base,
                 digest=args.digest,
                 background=args.background,
                 **model_options,

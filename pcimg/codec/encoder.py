@@ -15,7 +15,7 @@ from PIL import Image
 
 from ..errors import PciError
 from ..format.container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
-from . import colour, dct, dct_colour, texture
+from . import colour, dct, dct_colour, texture, wavelet_colour, wavelet_search
 from .parametric import render
 from .prepare import WHITE, prepare
 
@@ -91,17 +91,18 @@ def dct_trial(analysis: Analysis, long_side: int, quant: int) -> Trial:
     return Trial(Descriptor(dct_colour.KIND, dct_colour.VERSION, quant, payload), error)
 
 
-def texture_descriptor(analysis: Analysis, long_regions: int) -> Descriptor:
+def texture_descriptor(luma: np.ndarray, long_regions: int) -> Descriptor:
     """Fine-detail RMS per region: luma minus its 3x3 mean, which the base cannot carry."""
-    y = analysis.luma
+    y = luma
+    height, width = y.shape
     padded = np.pad(y, 1, mode="edge")
     blur = sum(padded[dy : dy + y.shape[0], dx : dx + y.shape[1]] for dy in range(3) for dx in range(3)) / 9.0
     detail = (y - blur) ** 2
-    if analysis.width >= analysis.height:
-        rx, ry = long_regions, max(1, round(long_regions * analysis.height / analysis.width))
+    if width >= height:
+        rx, ry = long_regions, max(1, round(long_regions * height / width))
     else:
-        rx, ry = max(1, round(long_regions * analysis.width / analysis.height)), long_regions
-    rx, ry = min(rx, analysis.width), min(ry, analysis.height)  # every region holds a pixel
+        rx, ry = max(1, round(long_regions * width / height)), long_regions
+    rx, ry = min(rx, width), min(ry, height)  # every region holds a pixel
     ys = np.linspace(0, y.shape[0], ry + 1).astype(int)
     xs = np.linspace(0, y.shape[1], rx + 1).astype(int)
     rms = np.array(
@@ -123,7 +124,7 @@ def fit(analysis: Analysis, template: PciFile, max_bytes: int, extra: tuple[Desc
 
     def fits(quant: int) -> bool:
         trials[quant] = dct_trial(analysis, GRID_LONG_SIDE, quant)
-        return _size(template, trials[quant], extra) <= max_bytes
+        return _size(template, (trials[quant].descriptor, *extra)) <= max_bytes
 
     lo, hi = 0, dct_colour.MAX_QUANT
     if not fits(hi):
@@ -142,26 +143,66 @@ def fit(analysis: Analysis, template: PciFile, max_bytes: int, extra: tuple[Desc
         else:
             lo = mid + 1
     trial = trials[hi] if hi in trials else dct_trial(analysis, GRID_LONG_SIDE, hi)
-    return template.replace(descriptors=tuple(sorted((trial.descriptor, *extra), key=lambda d: d.kind)))
+    return template.replace(descriptors=_sorted((trial.descriptor, *extra)))
 
 
-def _fit_any(analysis: Analysis, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]) -> PciFile | None:
+class DctBase:
+    """Kind 1 (dct-colour) as the base layer: the version-1 encoder."""
+
+    def __init__(self, array: np.ndarray, colour_name: str) -> None:
+        self.analysis = analyse(array, colour_name)
+
+    def fit(self, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]) -> PciFile | None:
+        return fit(self.analysis, template, max_bytes, extra)
+
+    def smallest(self) -> Descriptor:
+        return dct_trial(self.analysis, GRID_LONG_SIDE, dct_colour.MAX_QUANT).descriptor
+
+
+class WaveletBase:
+    """Kind 3 (wavelet-colour) as the base layer: the default since codec v2."""
+
+    def __init__(self, array: np.ndarray, colour_name: str) -> None:
+        self.source = wavelet_search.source(array, colour_name)
+
+    def fit(self, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]) -> PciFile | None:
+        def fits(entry: Descriptor) -> bool:
+            return _size(template, (entry, *extra)) <= max_bytes
+
+        empty = Descriptor(wavelet_colour.KIND, wavelet_colour.VERSION, 0, b"")
+        payload = max_bytes - _size(template, (empty, *extra))
+        entry = wavelet_search.search(self.source, payload, fits)
+        return None if entry is None else template.replace(descriptors=_sorted((entry, *extra)))
+
+    def smallest(self) -> Descriptor:
+        return wavelet_search.smallest(self.source)
+
+
+BASES: dict[str, Callable[[np.ndarray, str], DctBase | WaveletBase]] = {"wavelet": WaveletBase, "dct": DctBase}
+
+
+def _fit_any(
+    base: DctBase | WaveletBase, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]
+) -> PciFile | None:
     """With the texture descriptor if it fits, else without."""
-    return fit(analysis, template, max_bytes, extra) or (fit(analysis, template, max_bytes, ()) if extra else None)
+    return base.fit(template, max_bytes, extra) or (base.fit(template, max_bytes, ()) if extra else None)
 
 
-def _size(template: PciFile, trial: Trial, extra: tuple[Descriptor, ...]) -> int:
-    descriptors = tuple(sorted((trial.descriptor, *extra), key=lambda d: d.kind))
-    return len(write(template.replace(descriptors=descriptors)))
+def _sorted(descriptors: tuple[Descriptor, ...]) -> tuple[Descriptor, ...]:
+    return tuple(sorted(descriptors, key=lambda d: d.kind))
 
 
-def search_seed(pci: PciFile, analysis: Analysis, candidates: int) -> int:
+def _size(template: PciFile, descriptors: tuple[Descriptor, ...]) -> int:
+    return len(write(template.replace(descriptors=_sorted(descriptors))))
+
+
+def search_seed(pci: PciFile, luma: np.ndarray, candidates: int) -> int:
     """The seed among ``pci.seed .. + candidates-1`` whose texture best matches the original luma."""
     entry = pci.descriptor(texture.KIND)
     if entry is None or candidates <= 1:
         return pci.seed
     base_luma = np.asarray(render(pci, detail=False).convert("L"), dtype=np.int64) * 16
-    target = np.round(analysis.luma * 16 + 2048).astype(np.int64) - base_luma
+    target = np.round(luma * 16 + 2048).astype(np.int64) - base_luma
     levels, gain = texture.decode_payload(entry.payload)
     errors = []
     for seed in range(pci.seed, pci.seed + candidates):
@@ -197,24 +238,29 @@ def encode_image(
     max_bytes: int = DEFAULT_MAX_BYTES,
     seed: int = 0,
     seed_search: int = 1,
-    use_texture: bool = True,
+    use_texture: bool | None = None,
     background: tuple[int, int, int] = WHITE,
     digest: bool = False,
     trim_prompt: bool = False,
     models: tuple[ModelRef, ...] = (),
     recipe: Recipe | None = None,
     search_generator: Callable[[PciFile], Image.Image] | None = None,
+    base: str = "wavelet",
 ) -> PciFile:
     """Encode to a PciFile that fits ``max_bytes`` when written (see ``pcimg.encode``).
 
     ``trim_prompt`` lets a machine-written prompt lose trailing words (down to none) when
-    the budget cannot hold it; a person's prompt is never changed.
+    the budget cannot hold it; a person's prompt is never changed. ``base`` picks the base
+    layer's descriptor kind: "wavelet" (kind 3, the default) or "dct" (kind 1).
     """
+    if base not in BASES:
+        raise PciError(f"base must be one of {sorted(BASES)}, not {base!r}", field="base")
     array, colour_name = prepare(image, background)
-    analysis = analyse(array, colour_name)
+    coder = BASES[base](array, colour_name)
+    luma = (colour.rgb_to_planes(array) if colour_name == "rgb" else colour.grey_to_planes(array))[0]
     template = PciFile(
-        width=analysis.width,
-        height=analysis.height,
+        width=array.shape[1],
+        height=array.shape[0],
         colour=colour_name,
         seed=seed,
         models=((captioner,) if (captioner and prompt) else ()) + models,
@@ -223,9 +269,11 @@ def encode_image(
         digest=DecodeDigest.of(b"") if digest else None,  # placeholder of the final size
     )
     extra: tuple[Descriptor, ...] = ()
+    if use_texture is None:
+        use_texture = base == "dct"
     if use_texture and max_bytes >= MIN_TEXTURE_BUDGET:
-        extra = (texture_descriptor(analysis, 4 if max_bytes < 700 else 6),)
-    pci = _fit_any(analysis, template, max_bytes, extra)
+        extra = (texture_descriptor(luma, 4 if max_bytes < 700 else 6),)
+    pci = _fit_any(coder, template, max_bytes, extra)
     words = prompt.split() if (prompt and trim_prompt) else []
     while pci is None and words:
         words.pop()
@@ -233,9 +281,9 @@ def encode_image(
         template = template.replace(
             prompt=Prompt.smallest(shorter) if shorter else None, models=template.models if shorter else models
         )
-        pci = _fit_any(analysis, template, max_bytes, extra)
+        pci = _fit_any(coder, template, max_bytes, extra)
     if pci is None:
-        minimum = _size(template, dct_trial(analysis, GRID_LONG_SIDE, dct_colour.MAX_QUANT), ())
+        minimum = _size(template, (coder.smallest(),))
         prompt_bytes = template.prompt.stored_size if template.prompt else 0
         raise PciError(
             f"budget of {max_bytes} bytes is too small: the smallest file is {minimum} bytes "
@@ -247,7 +295,7 @@ def encode_image(
         if len(write(pci)) > max_bytes:
             pci = pci.replace(seed=seed)
     elif seed_search > 1:
-        pci = pci.replace(seed=search_seed(pci, analysis, seed_search))
+        pci = pci.replace(seed=search_seed(pci, luma, seed_search))
         if len(write(pci)) > max_bytes:  # a larger seed varint may not fit
             pci = pci.replace(seed=seed)
     if digest:

@@ -1,7 +1,8 @@
 """The embedded generator "pcimg/parametric": descriptors -> pixels, bit-exact.
 
-Base layer: the kind-1 DCT coefficients evaluated at the output size. Detail: kind-2
-texture noise from the file's seed. Everything is integer arithmetic (spec/CODEC.md).
+Base layer: the kind-3 working picture resampled to the output size, or the kind-1 DCT
+coefficients evaluated at it. Detail: kind-2 texture noise from the file's seed. Everything
+is integer arithmetic (spec/CODEC.md).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from ..errors import PciError
 from ..format.container import Descriptor, PciFile
 from ..format.registry import LIMITS
 from ..format.schema import encode_varint
-from . import colour, dct, dct_colour, texture
+from . import colour, dct, dct_colour, resample, texture, wavelet_colour
 
 NAME = "pcimg/parametric"
-KNOWN = {dct_colour.KIND: dct_colour.VERSION, texture.KIND: texture.VERSION}
+KNOWN = {kind.KIND: kind.VERSION for kind in (dct_colour, texture, wavelet_colour)}
+BASE_KINDS = (dct_colour.KIND, wavelet_colour.KIND)
 
 
 DEFAULT_MAX_PIXELS = 2 * 89_478_485  # Pillow's decompression-bomb error threshold
@@ -84,6 +86,11 @@ def check_descriptors(pci: PciFile) -> None:
                     f"descriptor kind {d.kind} version {d.version} is unsupported (knows {KNOWN[d.kind]})",
                     field="descriptors.version",
                 )
+    bases = [d for d in pci.descriptors if d.kind in BASE_KINDS]
+    if len(bases) > 1:
+        with located(bases[1]):
+            raise PciError("descriptor kinds 1 and 3 are both base layers: a file holds at most one",
+                           field="descriptors.kind")  # fmt: skip
 
 
 def base_rows(pci: PciFile, width: int) -> list[np.ndarray]:
@@ -123,8 +130,19 @@ def render(
         raise PciError(f"not enough memory to decode {width}x{height}", field="size") from None
 
 
+def working_rows(pci: PciFile, width: int) -> np.ndarray | None:
+    """Kind 3: the working picture decoded and resampled across to ``width`` (Q6), or None."""
+    entry = pci.descriptor(wavelet_colour.KIND)
+    if entry is None:
+        return None
+    with located(entry):
+        picture = wavelet_colour.working_image(entry.payload, entry.quant, pci.colour)
+    return resample.horizontal(picture, width)
+
+
 def _render(pci: PciFile, width: int, height: int, detail: bool) -> Image.Image:
-    rows = base_rows(pci, width)
+    working = working_rows(pci, width)
+    rows = base_rows(pci, width) if working is None else []
     texture_entry = pci.descriptor(texture.KIND) if detail else None
     texture_args = None
     if texture_entry is not None:
@@ -136,6 +154,13 @@ def _render(pci: PciFile, width: int, height: int, detail: bool) -> Image.Image:
     band = max(1, BAND_PIXELS // width)
     for top in range(0, height, band):
         bottom = min(height, top + band)
+        if working is not None:
+            pixels = resample.vertical_band(working, height, top, bottom)
+            if texture_args is not None:
+                noise = (texture.synthesise(*texture_args, top, bottom) + 8) >> 4
+                pixels = np.clip(pixels.astype(np.int64) + (noise[..., None] if rgb else noise), 0, 255)
+            out[top:bottom] = pixels
+            continue
         planes = (
             [dct.synthesise_band(r, height, top, bottom) for r in rows]
             if rows

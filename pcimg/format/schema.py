@@ -290,9 +290,7 @@ MODEL_ENTRY = Struct(
         {
             MODEL_FORM_CODE: Struct("code" / Bounded(VarUInt(), 1, 0x3FFF)),
             MODEL_FORM_ID: Struct("id" / _MODEL_ID, "revision" / _REVISION),
-            MODEL_FORM_ID_DIGEST: Struct(
-                "id" / _MODEL_ID, "revision" / _REVISION, "digest" / Bytes(SHA256_BYTES)
-            ),
+            MODEL_FORM_ID_DIGEST: Struct("id" / _MODEL_ID, "revision" / _REVISION, "digest" / Bytes(SHA256_BYTES)),
         },
     ),
 )

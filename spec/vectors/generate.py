@@ -22,6 +22,7 @@ from PIL import Image
 
 import pcimg
 from pcimg import DecodeDigest, Descriptor, EncoderInfo, ModelRef, PciFile, Prompt, Recipe, SourceInfo
+from pcimg.codec import wavelet_colour
 from pcimg.format import prompt_model
 from pcimg.format.describe import describe
 from pcimg.format.registry import SIGNATURE
@@ -36,6 +37,11 @@ SECOND_SIZE = (37, 23)
 def photo(size: tuple[int, int] | None = None, mode: str = "RGB") -> Image.Image:
     image = Image.open(EXAMPLE).convert(mode)
     return image.resize(size, Image.LANCZOS) if size else image
+
+
+def encode_v1(image: Image.Image, **options: object) -> PciFile:
+    """The encoder as it was before codec v2 (dct-colour base): these vectors must not change."""
+    return pcimg.encode_pci(image, base="dct", **options)  # type: ignore[arg-type]
 
 
 def pixels_sha(image: Image.Image) -> str:
@@ -66,9 +72,9 @@ RAW_X = part(0x04, b"\x00x")
 
 def valid_vectors() -> dict[str, tuple[str, bytes]]:
     small = photo((48, 32))
-    basic = pcimg.encode_pci(small, prompt="two parrots", max_bytes=80, seed=7, texture=False)
+    basic = encode_v1(small, prompt="two parrots", max_bytes=80, seed=7, texture=False)
     basic = basic.replace(prompt=Prompt.from_text("two parrots", "raw"))
-    everything = pcimg.encode_pci(photo((96, 64)), prompt="two macaws on a branch", max_bytes=400, seed=2**40)
+    everything = encode_v1(photo((96, 64)), prompt="two macaws on a branch", max_bytes=400, seed=2**40)
     everything = everything.replace(
         models=(
             ModelRef("captioner", "acme/captioner-xl", "v2.1"),
@@ -84,15 +90,15 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
         np.asarray(pcimg.decode(everything)).tobytes()).digest()[:16]))  # fmt: skip
     files = {
         "basic-raw-prompt": ("48x32 photo, raw prompt, captioner entry, dct-colour only", basic),
-        "kodak-491": ("768x512 photo encoded to a 491-byte budget", pcimg.encode_pci(photo(), max_bytes=491)),
+        "kodak-491": ("768x512 photo encoded to a 491-byte budget", encode_v1(photo(), max_bytes=491)),
         "kodak-983-seed-search": (
             "768x512 photo at 983 bytes, texture, 4-seed search",
-            pcimg.encode_pci(photo(), max_bytes=983, seed=100, seed_search=4),
+            encode_v1(photo(), max_bytes=983, seed=100, seed_search=4),
         ),
-        "grey": ("greyscale photo", pcimg.encode_pci(photo((64, 48), "L"), max_bytes=200)),
+        "grey": ("greyscale photo", encode_v1(photo((64, 48), "L"), max_bytes=200)),
         "descriptors-only-max-seed": (
             "no prompt; seed 2**64-1",
-            pcimg.encode_pci(photo((80, 60)), captioner="none", max_bytes=320, seed=2**64 - 1),
+            encode_v1(photo((80, 60)), captioner="none", max_bytes=320, seed=2**64 - 1),
         ),
         "all-parts": ("every registered part, all three manifest forms", everything),
         "prompt-brotli": (
@@ -123,15 +129,16 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
             PciFile(8, 8, prompt=Prompt.from_text("日本の庭園, café crème 🌸", "raw")),
         ),
         "min-1x1": ("smallest valid file: 1x1, empty raw prompt", PciFile(1, 1, prompt=Prompt.from_text("", "raw"))),
-        "max-width": ("16384x1", pcimg.encode_pci(photo((512, 8)), max_bytes=150).replace(width=16384, height=1)),
-        "max-height": ("1x16384", pcimg.encode_pci(photo((8, 512)), max_bytes=150).replace(width=1, height=16384)),
+        "max-width": ("16384x1", encode_v1(photo((512, 8)), max_bytes=150).replace(width=16384, height=1)),
+        "max-height": ("1x16384", encode_v1(photo((8, 512)), max_bytes=150).replace(width=1, height=16384)),
         "hub-generator": (
             "generator named by registry code (sd-turbo); not decodable by the embedded generator",
-            pcimg.encode_pci(small, max_bytes=120).replace(
+            encode_v1(small, max_bytes=120).replace(
                 models=(ModelRef("generator", "stabilityai/sd-turbo"),), recipe=Recipe(steps=2, strength_permille=500)
             ),
         ),
     }
+    files |= wavelet_vectors()
     out = {name: (text, pcimg.write(pci)) for name, (text, pci) in files.items()}
     # Hand-made layouts the PciFile writer never produces itself:
     base = pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw")))[:-4]
@@ -146,8 +153,14 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
     )
     out["registered-model-pinned"] = (
         "a registered model with a weights digest: form 2, not the registry code",
-        pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw"),
-                            models=(ModelRef("generator", "stabilityai/sd-turbo", "", bytes(range(32))),))),
+        pcimg.write(
+            PciFile(
+                8,
+                8,
+                prompt=Prompt.from_text("x", "raw"),
+                models=(ModelRef("generator", "stabilityai/sd-turbo", "", bytes(range(32))),),
+            )
+        ),
     )
     out["digest-unknown-algorithm"] = (
         "digest part with algorithm 9, which a newer minor version may add: kept, not checked, not an error",
@@ -156,15 +169,55 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
     return out
 
 
+def wavelet_vectors() -> dict[str, tuple[str, PciFile]]:
+    """Descriptor kind 3 (wavelet-colour), written by today's default encoder."""
+    portrait = photo((64, 96))
+    return {
+        "wavelet-kodak-491": (
+            "768x512 photo at 491 bytes, wavelet-colour base",
+            pcimg.encode_pci(photo(), max_bytes=491),
+        ),
+        "wavelet-kodak-983-no-prompt": (
+            "768x512 photo at 983 bytes, no prompt",
+            pcimg.encode_pci(photo(), captioner="none", max_bytes=983),
+        ),
+        "wavelet-grey": ("greyscale photo, one wavelet plane", pcimg.encode_pci(photo((64, 48), "L"), max_bytes=200)),
+        "wavelet-texture": (
+            "wavelet-colour base with texture-energy detail (kinds 2 and 3)",
+            pcimg.encode_pci(photo((96, 64)), captioner="none", max_bytes=400, texture=True, seed=5),
+        ),
+        "wavelet-tiny": (
+            "5x3 image: a 5x3 working picture with no wavelet level",
+            pcimg.encode_pci(photo((5, 3)), captioner="none", max_bytes=100),
+        ),
+        "wavelet-odd-sizes": (
+            "77x45 photo: odd band lengths at every level",
+            pcimg.encode_pci(photo((77, 45)), captioner="none", max_bytes=300),
+        ),
+        "wavelet-portrait": (
+            "64x96 portrait photo",
+            pcimg.encode_pci(portrait, captioner="none", max_bytes=250),
+        ),
+        "wavelet-largest-working": (
+            "256x171 working picture (the largest side), fine quantiser",
+            pcimg.encode_pci(photo((256, 171)), captioner="none", max_bytes=9000),
+        ),
+    }
+
+
 def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
     """name -> (defect, bytes, stage); what a reader must report is in ``expected_errors``."""
-    good = pcimg.write(pcimg.encode_pci(photo((48, 32)), prompt="two parrots", max_bytes=120))
+    good = pcimg.write(encode_v1(photo((48, 32)), prompt="two parrots", max_bytes=120))
     body = good[:-4]
     hx = header()
     bomb = brotli.compress(b"a" * 10_000_000)
     zst = zstandard.ZstdCompressor().compress(b"hello") + b"junk"
     zst_checked = zstandard.ZstdCompressor(write_checksum=True).compress(b"hello")
     dct_entry = Descriptor(1, 1, 40, bytes([2, 2, 1, 1]) + b"\xff\xff\xff")
+    dct_small = Descriptor(1, 1, 40, bytes([1, 1, 1, 1]))
+    ll = [[0] * 4 for _ in range(4)]
+    ll[0][0] = 1 << 20
+    huge_ll = wavelet_colour.encode_payload(4, 4, [[ll]])
     vectors = {
         "signature-7bit": ("high bit stripped from the first byte", bytes([good[0] & 0x7F]) + good[1:], "parse"),
         "signature-crlf": ("LF converted to CRLF", good[:7] + b"\r" + good[7:], "parse"),
@@ -218,8 +271,13 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
         ),
         "prompt-zstd-no-content-size": (
             "zstd frame that does not declare its content size",
-            with_crc(hx + part(0x04, b"\x02" + encode_varint(5)
-                               + zstandard.ZstdCompressor(write_content_size=False).compress(b"hello"))),
+            with_crc(
+                hx
+                + part(
+                    0x04,
+                    b"\x02" + encode_varint(5) + zstandard.ZstdCompressor(write_content_size=False).compress(b"hello"),
+                )
+            ),
             "parse",
         ),
         "prompt-zstd-checksum": (
@@ -303,6 +361,36 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             pcimg.write(PciFile(4, 4, descriptors=(Descriptor(2, 1, 0, bytes([4, 4, 16]) + bytes(7)),))),
             "decode",
         ),
+        "wavelet-header-short": (
+            "wavelet-colour payload of one byte (the header needs two)",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03"),))),
+            "decode",
+        ),
+        "wavelet-quant-over-limit": (
+            "wavelet-colour quant 192",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 192, b"\x03\x03"),))),
+            "decode",
+        ),
+        "wavelet-version-2": (
+            "wavelet-colour version 2, which this generator does not know",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 2, 80, b"\x03\x03"),))),
+            "decode",
+        ),
+        "wavelet-prefix-too-long": (
+            "wavelet-colour stream of 0xFF bytes: the first LL residual's prefix passes 24",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03\x03" + b"\xff" * 40),))),
+            "decode",
+        ),
+        "wavelet-coefficient-over-limit": (
+            "grey wavelet-colour whose LL index 2**20 at quant 0 dequantises to 2**24 (limit 2**20)",
+            pcimg.write(PciFile(4, 4, colour="grey", descriptors=(Descriptor(3, 1, 0, huge_ll),))),
+            "decode",
+        ),
+        "wavelet-two-bases": (
+            "dct-colour and wavelet-colour in one file: at most one base layer",
+            pcimg.write(PciFile(4, 4, descriptors=(dct_small, Descriptor(3, 1, 80, b"\x03\x03")))),
+            "decode",
+        ),
     }
     return vectors
 
@@ -310,7 +398,7 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
 def expected_errors() -> dict[str, tuple[str, int | None]]:
     """name -> (field, offset) a reader must report, worked out by hand from SPEC.md §5.4's offset
     rule and the bytes ``invalid_vectors`` builds, not by running pcimg (which must agree)."""
-    good_length = len(pcimg.write(pcimg.encode_pci(photo((48, 32)), prompt="two parrots", max_bytes=120)))
+    good_length = len(pcimg.write(encode_v1(photo((48, 32)), prompt="two parrots", max_bytes=120)))
     first = len(header())  # 14: the first part's type byte when the header is 4x4 rgb, seed 0
     second = first + len(RAW_X)  # 18: the part after a raw "x" prompt
     payload = first + 2  # 16: the first part's payload (its length fits one byte)
@@ -357,6 +445,13 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "dct-grey-with-chroma-grid": ("descriptors.payload", payload + 5),
         "texture-length": ("descriptors.payload", payload + 5),
         "texture-padding-nibble": ("descriptors.payload", payload + 5),
+        "wavelet-header-short": ("descriptors.payload", payload + 5),
+        "wavelet-quant-over-limit": ("descriptors.quant", payload + 3),
+        "wavelet-version-2": ("descriptors.version", payload + 2),
+        "wavelet-prefix-too-long": ("descriptors.payload", payload + 5),
+        "wavelet-coefficient-over-limit": ("descriptors.payload", payload + 5),
+        # the second entry's kind: after count, then kind, version, quant, length and 4 payload bytes
+        "wavelet-two-bases": ("descriptors.kind", payload + 1 + 8),
     }
 
 

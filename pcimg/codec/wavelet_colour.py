@@ -1,0 +1,139 @@
+"""Descriptor kind 3, "wavelet-colour": a small picture of the image, wavelet coded.
+
+The encoder picks a working size (at most 256 x 256) per image; the payload holds that
+picture as CDF 9/7 wavelet coefficients of Y, Cb, Cr (chroma at half the working size),
+quantised with one step and context coded. The decoder rebuilds the working picture exactly
+in integers and the generator resamples it to any output size. Where kind 1's global cosines
+spread every error over the whole frame (plaid), a local transform keeps it local.
+
+Payload (version 1): working width - 1, working height - 1 (u8 each), then one range-coded
+stream: the planes Y, Cb, Cr (Y alone for greyscale). The entry's ``quant`` sets the step.
+spec/CODEC.md section 8.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..errors import PciError
+from ..primitives import rangecoder as rc
+from . import colour, lifting, resample
+from .wavelet_coder import MAX_MAGNITUDE, Contexts, code_plane
+
+KIND = 3
+VERSION = 1
+MAX_QUANT = 191
+MAX_SIDE = 256
+POW2_SIXTEENTHS = (4096, 4277, 4467, 4664, 4871, 5087, 5312, 5547, 5793, 6049, 6317, 6597, 6889, 7194, 7512, 7845)
+CHROMA_STEP = 218  # chroma step = luma step * 218 / 256 (0.85): RGB error wants chroma bits
+DEADZONE = 0.62  # encoder: |c| / step below this quantises to zero
+RECON_SIXTEENTHS = 1  # decoder: a non-zero detail index n reconstructs at (|n| + 1/16) * step
+
+
+def luma_step(quant: int) -> int:
+    """The quantiser step in Q4 (16 == one 8-bit level): 2**(quant / 16) levels."""
+    return (POW2_SIXTEENTHS[quant & 15] << (quant >> 4)) >> 8
+
+
+def plane_step(quant: int, plane: int) -> int:
+    step = luma_step(quant)
+    return (step * CHROMA_STEP + 128) >> 8 if plane else step
+
+
+def plane_sizes(width: int, height: int, colour_name: str) -> list[tuple[int, int]]:
+    """(width, height) of each coded plane: luma at the working size, chroma at half."""
+    chroma = ((width + 1) // 2, (height + 1) // 2)
+    return [(width, height)] + ([chroma, chroma] if colour_name == "rgb" else [])
+
+
+def empty_bands(width: int, height: int) -> list:
+    """Zeroed bands (lists of rows) of one plane, in coding order."""
+    shapes = lifting.band_shapes(width, height, lifting.levels_for(width, height))
+
+    def zeros(shape: tuple[int, int]) -> list:
+        return [[0] * shape[1] for _ in range(shape[0])]
+
+    return [zeros(shapes[0])] + [tuple(zeros(s) for s in triple) for triple in shapes[1:]]
+
+
+def encode_payload(width: int, height: int, indices: list[list]) -> bytes:
+    """Header and range-coded bands; ``indices`` per plane: [LL, (HL, LH, HH)...] as lists."""
+    if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
+        raise PciError(f"working size {width}x{height} outside 1..{MAX_SIDE}", field="descriptors.payload")
+    enc = rc.Encoder()
+    code_planes(enc, indices, decoding=False)
+    return bytes((width - 1, height - 1)) + enc.finish()
+
+
+def code_planes(coder: rc.Encoder | rc.Decoder, indices: list[list], decoding: bool) -> None:
+    luma, chroma = Contexts("luma"), Contexts("chroma")
+    for plane, bands in enumerate(indices):
+        code_plane(coder, chroma if plane else luma, bands, decoding)
+
+
+def decode_payload(payload: bytes, colour_name: str) -> tuple[int, int, list[list]]:
+    """(working width, height, per-plane bands as lists of rows) from a version-1 payload."""
+    if len(payload) < 2:
+        raise PciError("wavelet-colour payload shorter than its 2-byte header", field="descriptors.payload")
+    width, height = payload[0] + 1, payload[1] + 1
+    planes = [empty_bands(w, h) for w, h in plane_sizes(width, height, colour_name)]
+    try:
+        code_planes(rc.Decoder(payload[2:]), planes, decoding=True)
+    except ValueError as exc:
+        raise PciError(f"corrupt wavelet-colour stream: {exc}", field="descriptors.payload") from None
+    return width, height, planes
+
+
+def dequantise(bands: list, quant: int, plane: int) -> list:
+    """Indices -> Q4 coefficients: LL at n * step, details at sign(n) (|n| + 1/16) step."""
+    step = plane_step(quant, plane)
+
+    def detail(values: list) -> np.ndarray:
+        q = np.asarray(values, dtype=np.int64)
+        return np.sign(q) * (((np.abs(q) * 16 + RECON_SIXTEENTHS) * step + 8) >> 4) * (q != 0)
+
+    ll = np.asarray(bands[0], dtype=np.int64) * step
+    details = [tuple(detail(b) for b in t) for t in bands[1:]]
+    for array in [ll, *(b for t in details for b in t)]:
+        if array.size and int(np.abs(array).max()) > lifting.CLAMP:
+            raise PciError("wavelet-colour coefficient exceeds 2**20 after dequantisation", field="descriptors.payload")
+    return [ll, *details]
+
+
+@lru_cache(maxsize=8)  # at most 8 x 192 KiB: preview, then decode, of one file decodes once
+def working_image(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
+    """The decoded working picture: uint8 (h, w, 3) for RGB, (h, w) for greyscale; exact,
+    read-only."""
+    if quant > MAX_QUANT:
+        raise PciError(f"wavelet-colour quant {quant} above {MAX_QUANT}", field="descriptors.quant")
+    width, height, planes = decode_payload(payload, colour_name)
+    q4 = [lifting.inverse(dequantise(bands, quant, plane)) for plane, bands in enumerate(planes)]
+    if colour_name != "rgb":
+        picture = colour.plane_to_grey(q4[0])
+    else:
+        cb, cr = (resample.resize(p, width, height) for p in q4[1:])
+        picture = colour.planes_to_rgb(q4[0], cb, cr)
+    picture.setflags(write=False)
+    return picture
+
+
+def quantise(bands: list, quant: int, plane: int) -> list:
+    """Encoder: float coefficients (levels) -> indices, LL rounded, details with a dead zone."""
+    step = plane_step(quant, plane) / 16.0
+
+    def detail(c: np.ndarray) -> np.ndarray:
+        return (np.sign(c) * np.maximum(np.floor(np.abs(c) / step + (1 - DEADZONE)), 0)).astype(np.int64)
+
+    return [np.round(bands[0] / step).astype(np.int64)] + [tuple(detail(b) for b in t) for t in bands[1:]]
+
+
+def as_lists(bands: list) -> list:
+    return [bands[0].tolist()] + [tuple(b.tolist() for b in t) for t in bands[1:]]
+
+
+def check_magnitudes(bands: list) -> bool:
+    """Whether every index fits the coder's bound (2**20)."""
+    arrays = [bands[0], *(b for t in bands[1:] for b in t)]
+    return all(not a.size or int(np.abs(a).max()) <= MAX_MAGNITUDE for a in arrays)

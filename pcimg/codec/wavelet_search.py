@@ -1,0 +1,162 @@
+"""The kind-3 encoder's rate-distortion search: working size x quantiser, exact bytes.
+
+For a few working sizes around the one the budget suggests, it finds the finest quantiser
+whose whole file fits, rebuilds the working picture exactly as a decoder would (without
+entropy decoding: the indices are known), resamples it to an analysis size and keeps the
+size with the smallest error. Not normative: any encoder that writes valid payloads may
+choose differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from ..format.container import Descriptor
+from . import colour, lifting, resample
+from . import wavelet_colour as W
+
+ANALYSIS_LONG_SIDE = 512
+BITS_PER_PIXEL = 0.6  # payload bits per working luma pixel at the sizes that won on Kodak
+SIZE_FACTORS = (0.8, 1.0, 1.25)
+MIN_LONG_SIDE = 16
+
+
+@dataclass(frozen=True)
+class Source:
+    """The image as the search needs it: float planes and an analysis-size reference."""
+
+    planes: tuple[np.ndarray, ...]  # Y - 128, Cb, Cr (or Y - 128) at the image size, float32
+    reference: np.ndarray  # uint8 at the analysis size
+    colour: str
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.planes[0].shape[1], self.planes[0].shape[0]
+
+
+def source(array: np.ndarray, colour_name: str) -> Source:
+    planes = colour.rgb_to_planes(array) if colour_name == "rgb" else colour.grey_to_planes(array)
+    height, width = array.shape[:2]
+    scale = min(1.0, ANALYSIS_LONG_SIDE / max(width, height))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    reference = np.asarray(Image.fromarray(array).resize(size, Image.Resampling.BOX)) if scale < 1 else array
+    return Source(tuple(p.astype(np.float32) for p in planes), reference, colour_name)
+
+
+def working_sizes(src: Source, payload_bytes: int) -> list[tuple[int, int]]:
+    """Candidate working sizes: the budget's guess and its neighbours, never above the image."""
+    width, height = src.size
+    pixels = payload_bytes * 8 / BITS_PER_PIXEL
+    long_guess = (pixels * max(width, height) / min(width, height)) ** 0.5
+    sizes = []
+    for factor in SIZE_FACTORS:
+        long_side = int(min(W.MAX_SIDE, max(MIN_LONG_SIDE, round(long_guess * factor / 8) * 8)))
+        scale = min(1.0, long_side / max(width, height))
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        if size not in sizes:
+            sizes.append(size)
+    return sizes
+
+
+def _resize(plane: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    if plane.shape[::-1] == size:
+        return plane.astype(np.float64)
+    return np.asarray(Image.fromarray(plane, "F").resize(size, Image.Resampling.LANCZOS), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Working:
+    """One working size's wavelet coefficients, reused by every quantiser trial."""
+
+    width: int
+    height: int
+    bands: tuple[list, ...]  # per plane, float
+
+
+def analyse(src: Source, width: int, height: int) -> Working:
+    bands = []
+    for plane, (w, h) in zip(src.planes, W.plane_sizes(width, height, src.colour), strict=False):
+        bands.append(lifting.forward(_resize(plane, (w, h)), lifting.levels_for(w, h)))
+    return Working(width, height, tuple(bands))
+
+
+def picture(work: Working, indices: list[list], quant: int, colour_name: str) -> np.ndarray:
+    """The decoder's working picture from known indices (same integer path, no entropy decode)."""
+    q4 = [lifting.inverse(W.dequantise(b, quant, plane)) for plane, b in enumerate(indices)]
+    if colour_name != "rgb":
+        return colour.plane_to_grey(q4[0])
+    cb, cr = (resample.resize(p, work.width, work.height) for p in q4[1:])
+    return colour.planes_to_rgb(q4[0], cb, cr)
+
+
+def descriptor(work: Working, quant: int) -> Descriptor | None:
+    """The entry at ``quant``, or None when an index would exceed the coder's bound."""
+    indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
+    if not all(W.check_magnitudes(b) for b in indices):
+        return None
+    payload = W.encode_payload(work.width, work.height, [W.as_lists(b) for b in indices])
+    return Descriptor(W.KIND, W.VERSION, quant, payload)
+
+
+def fit_quant(work: Working, fits: Callable[[Descriptor], bool]) -> Descriptor | None:
+    """The entry with the smallest (finest) quant that fits, or None if even the coarsest fails."""
+    found: dict[int, Descriptor] = {}
+
+    def ok(quant: int) -> bool:
+        entry = descriptor(work, quant)
+        if entry is not None and fits(entry):
+            found[quant] = entry
+            return True
+        return False
+
+    lo, hi = 0, W.MAX_QUANT
+    if not ok(hi):
+        return None
+    for guess in (96, 64, 80):  # most budgets land in 56..104: bracket there first
+        if lo < guess < hi:
+            if ok(guess):
+                hi = guess
+            else:
+                lo = guess + 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return found[hi] if hi in found else descriptor(work, hi)
+
+
+def error(src: Source, work: Working, entry: Descriptor) -> float:
+    """Mean squared error of the decoded working picture resampled to the analysis size."""
+    indices = [W.quantise(b, entry.quant, plane) for plane, b in enumerate(work.bands)]
+    small = picture(work, indices, entry.quant, src.colour).astype(np.float64)
+    h, w = src.reference.shape[:2]
+    up = np.clip(resample.resize_float(small, w, h), 0, 255)
+    return float(np.mean((up - src.reference) ** 2))
+
+
+def search(src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool]) -> Descriptor | None:
+    """The best-scoring entry over the candidate working sizes, or None if none fits."""
+    best: tuple[float, Descriptor] | None = None
+    for width, height in working_sizes(src, max(1, payload_bytes)):
+        work = analyse(src, width, height)
+        entry = fit_quant(work, fits)
+        if entry is None:
+            continue
+        score = error(src, work, entry)
+        if best is None or score < best[0]:
+            best = (score, entry)
+    return best[1] if best else None
+
+
+def smallest(src: Source) -> Descriptor:
+    """The smallest entry the search can make (coarsest quantiser, smallest size)."""
+    width, height = working_sizes(src, 1)[0]
+    entry = descriptor(analyse(src, width, height), W.MAX_QUANT)
+    assert entry is not None
+    return entry

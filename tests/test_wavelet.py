@@ -1,0 +1,211 @@
+"""Descriptor kind 3 (wavelet-colour): transform, resampler, coder and payload, against the spec."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pcimg
+from pcimg import Descriptor, PciError, PciFile
+from pcimg.codec import lifting, resample, wavelet_search
+from pcimg.codec import wavelet_colour as W
+from pcimg.codec.wavelet_coder import Contexts, code_plane
+from pcimg.primitives import rangecoder as rc
+
+
+# --- straight from spec/CODEC.md 8.4 and 9, in Python integers (a second implementation) ---
+def spec_merge(s: list[int], d: list[int]) -> list[int]:
+    ns, nd = len(s), len(d)
+    if nd == 0:
+        return list(s)
+
+    def lift(c: int, a: int, b: int) -> int:
+        return (c * (a + b) + 8192) >> 14
+
+    def dd(i: int) -> int:
+        return d[min(max(i, 0), nd - 1)]
+
+    def ss(i: int) -> int:
+        return s[min(i, ns - 1)]
+
+    s = [(v * 14252 + 8192) >> 14 for v in s]
+    d = [(v * 18835 + 8192) >> 14 for v in d]
+    s = [s[i] - lift(7266, dd(i - 1), dd(i)) for i in range(ns)]
+    d = [d[i] - lift(14466, ss(i), ss(i + 1)) for i in range(nd)]
+    s = [s[i] - lift(-868, dd(i - 1), dd(i)) for i in range(ns)]
+    d = [d[i] - lift(-25987, ss(i), ss(i + 1)) for i in range(nd)]
+    out = [0] * (ns + nd)
+    out[0::2], out[1::2] = s, d
+    return out
+
+
+def spec_inverse(bands: list) -> list[list[int]]:
+    ll = [list(r) for r in bands[0]]
+    for hl, lh, hh in bands[1:]:
+        cols = lambda m: [list(c) for c in zip(*m, strict=True)]
+        lo = cols([spec_merge(a, b) for a, b in zip(cols(ll), cols(lh), strict=True)])
+        hi = cols([spec_merge(a, b) for a, b in zip(cols(hl), cols(hh), strict=True)])
+        ll = [[min(max(v, -(1 << 20)), 1 << 20) for v in spec_merge(a, b)] for a, b in zip(lo, hi, strict=True)]
+    return ll
+
+
+def spec_taps(n_in: int, n_out: int, i: int) -> tuple[list[int], list[int]]:
+    num, den = (2 * i + 1) * n_in - n_out, 2 * n_out
+    base = num // den
+    t = ((num - base * den) << 16) // den
+    wm1 = (-(t**3) + (t**2 << 17) - (t << 32) + (1 << 34)) >> 35
+    wp1 = (-3 * t**3 + (t**2 << 18) + (t << 32) + (1 << 34)) >> 35
+    wp2 = (t**3 - (t**2 << 16) + (1 << 34)) >> 35
+    return [min(max(base + j, 0), n_in - 1) for j in (-1, 0, 1, 2)], [wm1, 16384 - wm1 - wp1 - wp2, wp1, wp2]
+
+
+@pytest.mark.parametrize("size", [(24, 24), (13, 7), (40, 27), (6, 6)])
+def test_integer_synthesis_is_the_spec_even_at_the_limits(size):
+    width, height = size
+    rng = np.random.default_rng(width * height)
+    shapes = lifting.band_shapes(width, height, lifting.levels_for(width, height))
+    extreme = lambda s: rng.choice([-(1 << 20), 1 << 20, 0, 12345], size=s).astype(np.int64)
+    bands = [extreme(shapes[0])] + [tuple(extreme(s) for s in t) for t in shapes[1:]]
+    ours = lifting.inverse(bands)
+    assert ours.tolist() == spec_inverse([bands[0].tolist()] + [tuple(b.tolist() for b in t) for t in bands[1:]])
+    assert np.abs(ours).max() <= 1 << 20
+
+
+def test_band_geometry():
+    assert [lifting.levels_for(w, h) for w, h in [(5, 100), (6, 6), (11, 12), (12, 12), (256, 256), (256, 24)]] == [
+        0, 1, 1, 2, 6, 3]  # fmt: skip
+    shapes = lifting.band_shapes(77, 45, lifting.levels_for(77, 45))
+    bands = lifting.forward(np.zeros((45, 77)), lifting.levels_for(77, 45))
+    assert [bands[0].shape] + [tuple(b.shape for b in t) for t in bands[1:]] == shapes
+
+
+@pytest.mark.parametrize("size", [(40, 27), (77, 45), (256, 171), (5, 3)])
+def test_float_analysis_and_integer_synthesis_agree(size):
+    width, height = size
+    rng = np.random.default_rng(1)
+    plane = rng.normal(0, 40, (height, width)).cumsum(1).clip(-128, 127)
+    bands = lifting.forward(plane, lifting.levels_for(width, height))
+    assert np.abs(lifting.inverse_float(bands) - plane).max() < 1e-9
+    q4 = [np.round(bands[0] * 16).astype(np.int64)] + [tuple(np.round(b * 16).astype(np.int64) for b in t)
+                                                       for t in bands[1:]]  # fmt: skip
+    assert np.abs(lifting.inverse(q4) / 16 - plane).max() < 0.6
+
+
+@pytest.mark.parametrize("n_in, n_out", [(3, 5), (5, 9), (40, 768), (100, 37), (7, 7), (1, 4)])
+def test_resampler_taps_are_the_spec(n_in, n_out):
+    table = resample.taps(n_in, n_out)
+    for i in range(n_out):
+        index, weights = spec_taps(n_in, n_out, i)
+        assert table[i, 0].tolist() == index and table[i, 1].tolist() == weights
+    assert (table[:, 1].sum(1) == 16384).all()
+    if n_in == n_out:
+        assert (table[:, 1] == [0, 16384, 0, 0]).all()
+
+
+def test_resampler_paths_agree_and_keep_flat_areas_flat():
+    rng = np.random.default_rng(2)
+    image = rng.integers(0, 256, (17, 23, 3), dtype=np.uint8)
+    unclipped = resample.resize(image, 101, 67)
+    whole = np.clip(unclipped, 0, 255)
+    rows = resample.horizontal(image, 101)
+    banded = np.concatenate([resample.vertical_band(rows, 67, top, min(67, top + 10)) for top in range(0, 67, 10)])
+    assert np.array_equal(whole, banded)
+    assert np.abs(resample.resize_float(image.astype(float), 101, 67) - unclipped).max() < 1.5
+    flat = np.full((9, 9), 77, dtype=np.uint8)
+    assert (resample.resize(flat, 31, 5) == 77).all()
+    assert np.array_equal(resample.resize(image, 23, 17), image)
+
+
+band_values = st.integers(-40, 40) | st.just(0) | st.just(0) | st.integers(-(1 << 20), 1 << 20)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.data())
+def test_coder_round_trips_any_bands(width, height, data):
+    template = W.empty_bands(width, height)
+
+    def fill(band: list, values: st.SearchStrategy[int] = band_values) -> list:
+        return [[data.draw(values) for _ in row] for row in band]
+
+    # LL residuals are bounded by 2**20 too: LL values within +-2**19 keep them so
+    ll_values = st.integers(-40, 40) | st.integers(-(1 << 19), 1 << 19)
+    bands = [fill(template[0], ll_values)] + [tuple(fill(b) for b in t) for t in template[1:]]
+    enc = rc.Encoder()
+    code_plane(enc, Contexts("luma"), bands, decoding=False)
+    decoded = W.empty_bands(width, height)
+    code_plane(rc.Decoder(enc.finish()), Contexts("luma"), decoded, decoding=True)
+    assert decoded == bands
+
+
+@pytest.mark.parametrize("colour", ["rgb", "grey"])
+def test_the_encoder_predicts_the_decoders_picture_exactly(photo, colour):
+    image = photo if colour == "rgb" else photo.convert("L")
+    src = wavelet_search.source(np.asarray(image), colour)
+    work = wavelet_search.analyse(src, 72, 48)
+    entry = wavelet_search.descriptor(work, 70)
+    assert entry is not None
+    indices = [W.quantise(b, 70, plane) for plane, b in enumerate(work.bands)]
+    predicted = wavelet_search.picture(work, indices, 70, colour)
+    decoded = W.working_image(entry.payload, entry.quant, colour)
+    assert decoded.shape == ((48, 72, 3) if colour == "rgb" else (48, 72))
+    assert np.array_equal(predicted, decoded)
+    width, height, planes = W.decode_payload(entry.payload, colour)
+    assert (width, height) == (72, 48) and planes == [W.as_lists(b) for b in indices]
+
+
+def test_quality_and_exact_budgets_on_a_photograph(photo):
+    ref = np.asarray(photo, dtype=np.float64)
+    scores = []
+    for budget in (80, 147, 491, 983, 3000):
+        data = pcimg.encode(photo, captioner="none", max_bytes=budget)
+        assert 0.95 * budget - 10 <= len(data) <= budget
+        out = np.asarray(pcimg.decode(data), dtype=np.float64)
+        scores.append(10 * np.log10(255**2 / np.mean((out - ref) ** 2)))
+    assert scores == sorted(scores) and scores[1] > 19.0 and scores[3] > 23.0
+
+
+def rgb_file(payload: bytes, quant: int = 80, colour: str = "rgb") -> bytes:
+    return pcimg.write(PciFile(16, 16, colour=colour, descriptors=(Descriptor(W.KIND, W.VERSION, quant, payload),)))
+
+
+@pytest.mark.parametrize(
+    "payload, quant, match, field",
+    [
+        (b"\x03", 80, "shorter than its 2-byte header", "descriptors.payload"),
+        (b"\x03\x03", 192, "quant 192 above 191", "descriptors.quant"),
+        (b"\x03\x03" + b"\xff" * 40, 80, "prefix longer than 24", "descriptors.payload"),
+    ],
+)
+def test_bad_payloads_are_pci_errors_naming_the_field(payload, quant, match, field):
+    with pytest.raises(PciError, match=match) as err:
+        pcimg.decode(rgb_file(payload, quant), size=(8, 8))
+    offsets = {"descriptors.quant": 19, "descriptors.payload": 21}  # 14-byte header, part, count, entry
+    assert (err.value.field, err.value.offset) == (field, offsets[field])
+
+
+def test_dequantised_coefficients_are_bounded():
+    ll = [[0] * 4 for _ in range(4)]
+    ll[1][2] = 1 << 16  # 2**16 levels at quant 0 (step 16 in Q4) -> 2**20: the limit, accepted
+    ok = W.encode_payload(4, 4, [[ll]])
+    assert pcimg.decode(rgb_file(ok, 0, "grey"), size=(4, 4)).size == (4, 4)
+    ll[1][2] += 1
+    with pytest.raises(PciError, match="exceeds 2\\*\\*20"):
+        pcimg.decode(rgb_file(W.encode_payload(4, 4, [[ll]]), 0, "grey"))
+
+
+def test_one_base_layer_per_file():
+    both = PciFile(8, 8, descriptors=(Descriptor(1, 1, 40, bytes([1, 1, 1, 1])), Descriptor(3, 1, 80, b"\x03\x03")))
+    with pytest.raises(PciError, match="both base layers") as err:
+        pcimg.decode(both)
+    assert err.value.field == "descriptors.kind"
+
+
+def test_decoded_picture_is_cached_read_only(photo):
+    pci = pcimg.read(pcimg.encode(photo, max_bytes=300))
+    entry = pci.descriptor(W.KIND)
+    first = W.working_image(entry.payload, entry.quant, pci.colour)
+    assert W.working_image(entry.payload, entry.quant, pci.colour) is first
+    with pytest.raises(ValueError):
+        first[0, 0, 0] = 1
