@@ -19,7 +19,7 @@ from .backends.captioning import caption as model_caption
 from .backends.efficientnet import caption_labels
 from .backends.store import reference_for
 from .codec.captioners import describe_colours
-from .codec.encoder import DEFAULT_MAX_BYTES, encode_image
+from .codec.encoder import DEFAULT_MAX_BYTES, WORKING_LONG_SIDE, encode_image
 from .codec.parametric import DEFAULT_MAX_PIXELS, render
 from .codec.prepare import WHITE, AlphaFlattenedWarning, has_alpha, prepare
 from .errors import PciError
@@ -38,17 +38,21 @@ EMBEDDED_CAPTIONERS = {
 ARRAY_MODES = {(2, 1): "L", (3, 3): "RGB", (3, 4): "RGBA"}  # (ndim, channels) -> Pillow mode
 
 
-def _open_image(image: ImageSource) -> Image.Image:
-    """A PIL image from a PIL image, a path, a binary file object, encoded bytes, or an HxW,
-    HxWx3 or HxWx4 uint8 array; PciError naming the accepted types otherwise."""
+def _open_image(image: ImageSource, draft_side: int | None = None) -> tuple[Image.Image, tuple[int, int]]:
+    """(image, its full size) from a PIL image, a path, a binary file object, encoded bytes, or
+    an HxW, HxWx3 or HxWx4 uint8 array; PciError naming the accepted types otherwise.
+
+    With ``draft_side`` a JPEG file is decoded at the smallest DCT scale that keeps that long
+    side (Pillow's draft): a 24 MP photo then costs what its working copy needs."""
     if isinstance(image, Image.Image):
-        return image
+        return image, image.size
     if isinstance(image, np.ndarray):
         layout = (image.ndim, image.shape[2] if image.ndim == 3 else 1)
         if image.dtype != np.uint8 or layout not in ARRAY_MODES or 0 in image.shape:
             raise PciError(f"an image array must be uint8 HxW, HxWx3 or HxWx4, not {image.dtype} {image.shape}",
                            field="image")  # fmt: skip
-        return Image.fromarray(np.ascontiguousarray(image), ARRAY_MODES[layout])
+        array_image = Image.fromarray(np.ascontiguousarray(image), ARRAY_MODES[layout])
+        return array_image, array_image.size
     if isinstance(image, (bytes, bytearray, memoryview)):
         image = io.BytesIO(bytes(image))
     if not isinstance(image, (str, os.PathLike)) and not hasattr(image, "read"):
@@ -57,14 +61,19 @@ def _open_image(image: ImageSource) -> Image.Image:
     try:
         if isinstance(image, (str, os.PathLike)):
             with open_regular(image) as handle:
-                opened = Image.open(handle)
-                opened.load()
-                return opened
-        opened = Image.open(image)
-        opened.load()
-        return opened
+                return _load(Image.open(handle), draft_side)
+        return _load(Image.open(image), draft_side)
     except (OSError, Image.DecompressionBombError) as exc:
         raise PciError(f"cannot read the input image: {exc}", field="image") from None
+
+
+def _load(opened: Image.Image, draft_side: int | None) -> tuple[Image.Image, tuple[int, int]]:
+    full = opened.size
+    if draft_side is not None and opened.format == "JPEG" and max(full) > draft_side:
+        scale = draft_side / max(full)
+        opened.draft(opened.mode, (max(1, round(full[0] * scale)), max(1, round(full[1] * scale))))
+    opened.load()
+    return opened, full
 
 
 def caption(
@@ -80,7 +89,8 @@ def caption(
         return None, None
     if captioner == "efficientnet":
         return caption_labels(image), ModelRef("captioner", model)
-    return describe_colours(prepare(image, background)[0]), ModelRef("captioner", model)
+    # a 32-pixel-wide thumbnail decides: a reduced copy names the same colours at a fraction of the cost
+    return describe_colours(prepare(image, background, WORKING_LONG_SIDE)[0]), ModelRef("captioner", model)
 
 
 def encode_pci(
@@ -113,7 +123,8 @@ def encode_pci(
     that must decode the file, with ``recipe`` for its parameters, and ``seed_search``
     then decodes candidates with it. ``pin_digest`` stores the weights' SHA-256.
     """
-    img = _open_image(image)
+    draft = (texture is None or not texture) and base == "wavelet" and seed_search <= 1
+    img, full_size = _open_image(image, WORKING_LONG_SIDE if draft else None)
     if has_alpha(img):
         warnings.warn(f"the image's transparency is flattened onto background {background}: .pci v1 has no alpha",
                       AlphaFlattenedWarning, stacklevel=2)  # fmt: skip
@@ -146,6 +157,7 @@ def encode_pci(
         recipe=recipe,
         search_generator=(lambda pci: decode(pci)) if extra_models else None,
         base=base,
+        full_size=full_size,
     )
 
 
@@ -174,7 +186,7 @@ def decode(
     """.pci -> image, by the generator the file names (or ``generator`` to override).
 
     ``max_pixels`` bounds the output (default: Pillow's decompression-bomb threshold; None: no
-    limit); the embedded generator needs about 6 bytes per output pixel plus ~30 MB.
+    limit); the embedded generator needs about 4 bytes per output pixel (the image) plus ~30 MB.
     """
     pci = data if isinstance(data, PciFile) else read(data)
     ref = pci.generator if generator is None else ModelRef("generator", _generator_id(generator))

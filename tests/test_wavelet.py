@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 import pcimg
 from pcimg import Descriptor, PciError, PciFile
@@ -209,3 +210,26 @@ def test_decoded_picture_is_cached_read_only(photo):
     assert W.working_image(entry.payload, entry.quant, pci.colour) is first
     with pytest.raises(ValueError):
         first[0, 0, 0] = 1
+
+
+def test_large_jpeg_is_draft_decoded_but_keeps_its_size_and_orientation(photo, tmp_path):
+    big = photo.resize((2400, 1600), Image.Resampling.BICUBIC)
+    plain, rotated = tmp_path / "big.jpg", tmp_path / "rotated.jpg"
+    big.save(plain, quality=90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees on display: width and height swap
+    big.save(rotated, quality=90, exif=exif)
+    from_path = pcimg.read(pcimg.encode(plain, captioner="none", max_bytes=491))
+    assert (from_path.width, from_path.height) == (2400, 1600)
+    upright = pcimg.read(pcimg.encode(rotated, max_bytes=491))
+    assert (upright.width, upright.height) == (1600, 2400)
+    full = pcimg.read(pcimg.encode(Image.open(plain), captioner="none", max_bytes=491))  # loaded whole: no draft
+    ref = np.asarray(photo, dtype=np.float64)
+
+    def quality(pci: PciFile) -> float:
+        out = np.asarray(pcimg.decode(pci, size=(768, 512)), dtype=np.float64)
+        return float(10 * np.log10(255**2 / np.mean((out - ref) ** 2)))
+
+    assert abs(quality(from_path) - quality(full)) < 0.3
+    textured = pcimg.read(pcimg.encode(plain, captioner="none", max_bytes=600, texture=True))
+    assert (textured.width, textured.height) == (2400, 1600) and textured.descriptor(2) is not None

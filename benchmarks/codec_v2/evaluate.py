@@ -1,7 +1,8 @@
 """Measure pcimg's real encoder and embedded decoder against the bench's peers, quickly.
 
 Usage: python benchmarks/codec_v2/evaluate.py IMAGES_DIR PEERS_RESULTS_JSON
-           [--subset all|odd|even] [--base wavelet|dct] [--no-texture] [--captioner none|descriptor]
+           [--subset all|odd|even] [--base wavelet|dct] [--[no-]texture] [--captioner none|descriptor]
+           [--set module.NAME=value ...]
 PEERS_RESULTS_JSON is `results.json` from `pcimg bench` on the same images. Prints per budget
 the mean PSNR / MS-SSIM / HaarPSI of pcimg and of the best classical file per image and
 metric, the per-image wins, and the median encode and decode time.
@@ -60,7 +61,7 @@ def main() -> None:
     ap.add_argument("peers", type=Path)
     ap.add_argument("--subset", choices=("all", "odd", "even"), default="even")
     ap.add_argument("--base", default="wavelet")
-    ap.add_argument("--no-texture", action="store_true")
+    ap.add_argument("--texture", action=argparse.BooleanOptionalAction, default=None)
     ap.add_argument("--captioner", default="none")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", type=Path, help="write the per-image results here")
@@ -68,7 +69,7 @@ def main() -> None:
     args = ap.parse_args()
     paths = sorted(args.images.glob("*.png"))
     paths = {"all": paths, "odd": paths[0::2], "even": paths[1::2]}[args.subset]
-    options = {"captioner": args.captioner, "texture": not args.no_texture, "base": args.base}
+    options = {"captioner": args.captioner, "texture": args.texture, "base": args.base}
     peers = json.loads(args.peers.read_text())
     with ProcessPoolExecutor(args.workers, initializer=apply, initargs=(args.set,)) as pool:
         results = dict(pool.map(one_image, [(p, options) for p in paths]))

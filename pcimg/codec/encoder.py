@@ -17,7 +17,7 @@ from ..errors import PciError
 from ..format.container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
 from . import colour, dct, dct_colour, texture, wavelet_colour, wavelet_search
 from .parametric import render
-from .prepare import WHITE, prepare
+from .prepare import WHITE, oriented_size, prepare
 
 DEFAULT_MAX_BYTES = 600
 ANALYSIS_LONG_SIDE = 384
@@ -27,6 +27,7 @@ GRID_LONG_SIDE = 96
 PLANE_WEIGHTS = (1.0, (0.344136**2 + 1.772**2) / 3 + 2 / 3, (1.402**2 + 0.714136**2) / 3 + 2 / 3)
 TEXTURE_GAIN = 16
 MIN_TEXTURE_BUDGET = 300
+WORKING_LONG_SIDE = 1024  # the wavelet base's analysis copy: 4x the largest working picture
 
 
 @dataclass(frozen=True)
@@ -246,21 +247,31 @@ def encode_image(
     recipe: Recipe | None = None,
     search_generator: Callable[[PciFile], Image.Image] | None = None,
     base: str = "wavelet",
+    full_size: tuple[int, int] | None = None,
 ) -> PciFile:
     """Encode to a PciFile that fits ``max_bytes`` when written (see ``pcimg.encode``).
 
     ``trim_prompt`` lets a machine-written prompt lose trailing words (down to none) when
     the budget cannot hold it; a person's prompt is never changed. ``base`` picks the base
     layer's descriptor kind: "wavelet" (kind 3, the default) or "dct" (kind 1).
+    ``full_size`` is the image's size before a JPEG draft decode (``image`` may be smaller).
     """
     if base not in BASES:
         raise PciError(f"base must be one of {sorted(BASES)}, not {base!r}", field="base")
-    array, colour_name = prepare(image, background)
+    if use_texture is None:
+        use_texture = base == "dct"
+    width, height = oriented_size(image, full_size)
+    # The wavelet base needs at most a 256-pixel picture and a 512-pixel reference: work on a
+    # reduced copy (texture and seed search measure full-resolution detail, so not with them).
+    reduce_to = WORKING_LONG_SIDE if base == "wavelet" and not use_texture and seed_search <= 1 else None
+    array, colour_name = prepare(image, background, reduce_to)
+    if reduce_to is None and (array.shape[1], array.shape[0]) != (width, height):
+        raise PciError("a draft-decoded image cannot carry texture or a seed search", field="image")
     coder = BASES[base](array, colour_name)
     luma = (colour.rgb_to_planes(array) if colour_name == "rgb" else colour.grey_to_planes(array))[0]
     template = PciFile(
-        width=array.shape[1],
-        height=array.shape[0],
+        width=width,
+        height=height,
         colour=colour_name,
         seed=seed,
         models=((captioner,) if (captioner and prompt) else ()) + models,
@@ -269,8 +280,6 @@ def encode_image(
         digest=DecodeDigest.of(b"") if digest else None,  # placeholder of the final size
     )
     extra: tuple[Descriptor, ...] = ()
-    if use_texture is None:
-        use_texture = base == "dct"
     if use_texture and max_bytes >= MIN_TEXTURE_BUDGET:
         extra = (texture_descriptor(luma, 4 if max_bytes < 700 else 6),)
     pci = _fit_any(coder, template, max_bytes, extra)

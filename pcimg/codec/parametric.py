@@ -150,7 +150,8 @@ def _render(pci: PciFile, width: int, height: int, detail: bool) -> Image.Image:
             levels, gain = texture.decode_payload(texture_entry.payload)
         texture_args = (levels, gain, pci.seed, width, height)
     rgb = pci.colour == "rgb"
-    out = np.empty((height, width, 3) if rgb else (height, width), dtype=np.uint8)
+    mode = "RGB" if rgb else "L"
+    out = Image.new(mode, (width, height))  # bands are pasted in: no second full-size copy
     band = max(1, BAND_PIXELS // width)
     for top in range(0, height, band):
         bottom = min(height, top + band)
@@ -159,7 +160,7 @@ def _render(pci: PciFile, width: int, height: int, detail: bool) -> Image.Image:
             if texture_args is not None:
                 noise = (texture.synthesise(*texture_args, top, bottom) + 8) >> 4
                 pixels = np.clip(pixels.astype(np.int64) + (noise[..., None] if rgb else noise), 0, 255)
-            out[top:bottom] = pixels
+            out.paste(Image.fromarray(pixels.astype(np.uint8), mode), (0, top))
             continue
         planes = (
             [dct.synthesise_band(r, height, top, bottom) for r in rows]
@@ -168,5 +169,6 @@ def _render(pci: PciFile, width: int, height: int, detail: bool) -> Image.Image:
         )
         if texture_args is not None:
             planes[0] = planes[0] + texture.synthesise(*texture_args, top, bottom)
-        out[top:bottom] = colour.planes_to_rgb(*planes) if rgb else colour.plane_to_grey(planes[0])
-    return Image.fromarray(out, "RGB" if rgb else "L")
+        pixels = colour.planes_to_rgb(*planes) if rgb else colour.plane_to_grey(planes[0])
+        out.paste(Image.fromarray(pixels, mode), (0, top))
+    return out
