@@ -30,7 +30,18 @@ def test_whole_file_fits_the_budget_exactly(photo, budget):
     assert len(data) >= 0.85 * budget  # the budget is used, not wasted
 
 
-def test_machine_prompt_is_trimmed_to_fit_but_never_a_persons(photo):
+def test_machine_prompt_is_left_out_over_its_share_and_a_persons_kept(photo):
+    person = "two macaws on a branch"
+    small = pcimg.read(pcimg.encode(photo, max_bytes=147))
+    assert small.prompt is None and small.models == ()  # 32 bytes of colour words: over 10% of 147
+    assert pcimg.read(pcimg.encode(photo, max_bytes=400)).prompt is not None
+    assert pcimg.read(pcimg.encode(photo, prompt=person, max_bytes=147)).prompt.text == person
+
+
+def test_machine_prompt_is_trimmed_to_fit_but_never_a_persons(photo, monkeypatch):
+    from pcimg.codec import encoder
+
+    monkeypatch.setattr(encoder, "PROMPT_SHARE", 1.0)  # the share rule off: the budget alone trims
     tight = pcimg.read(pcimg.encode(photo, max_bytes=45))
     roomy = pcimg.read(pcimg.encode(photo, max_bytes=400))
     assert roomy.prompt is not None
@@ -226,7 +237,7 @@ def test_digest_verifies_the_reference_decode(photo):
 def test_descriptor_captioner_names_colours():
     sky = Image.new("RGB", (64, 64), (70, 130, 220))
     sky.paste((60, 160, 60), (0, 42, 64, 64))
-    text = pcimg.read(pcimg.encode(sky, max_bytes=300)).prompt.text
+    text = pcimg.read(pcimg.encode(sky, max_bytes=600)).prompt.text
     assert "blue at the top" in text and "green at the bottom" in text
 
 

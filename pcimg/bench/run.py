@@ -1,9 +1,11 @@
 """The benchmark: pcimg's embedded codec against the best classical peer per budget, on a folder
 of images of any size.
 
-Writes results.md (tables), rd-*.png (rate-distortion plots), contact-sheet.png and
+Writes results.md (tables, with per-image win counts against each peer), rd-*.png
+(rate-distortion plots), contact-sheet.png (pcimg beside WebP at the same budget) and
 results.json into the output folder, and prints the tables. Images the codec's trained
-tables were fitted on (``wavelet_coder.trained_on``, the default base layer) are also reported apart from the others.
+tables were fitted on (``wavelet_coder.trained_on``, the default base layer) are also
+reported apart from the others.
 """
 
 from __future__ import annotations
@@ -81,8 +83,14 @@ def bench_pcimg(path: Path, budget: int, with_prompt: bool) -> tuple[Measured, n
     return m, out
 
 
-def bench_peers(path: Path, budget: int) -> list[Measured]:
-    """Best configuration per codec and per metric (each metric gets its own best)."""
+SHEET_PEER = "webp"  # the peer shown beside pcimg on the contact sheet: the usual winner at these sizes
+SHEET_FIRST = ("kodim04", "kodim23")  # rows the codec v2 issue asks to see, when present
+SHEET_ROWS = 5
+
+
+def bench_peers(path: Path, budget: int, shown: dict[str, np.ndarray] | None = None) -> list[Measured]:
+    """Best configuration per codec and per metric (each metric gets its own best); ``shown``
+    receives the SHEET_PEER decode with the best PSNR."""
     image = Image.open(path).convert("RGB")
     reference = np.asarray(image)
     results = []
@@ -94,21 +102,28 @@ def bench_peers(path: Path, budget: int) -> list[Measured]:
         scored = [(r, all_metrics(reference, r.decoded)) for r in trials[:TOP_SCALES]]
         best = {k: max(v[k] for _, v in scored) for k in METRICS}
         r0 = scored[0][0]
+        if shown is not None and codec == SHEET_PEER:
+            shown[codec] = np.asarray(r0.decoded)
         detail = f"scale 1/{1 / r0.scale:.3g} q{r0.quality}"
         results.append(Measured(path.name, budget, codec, r0.size, best, image.width * image.height, detail=detail))
     return results
 
 
-def _one_image(args: tuple[Path, tuple[int, ...]]) -> tuple[list[Measured], dict[int, np.ndarray]]:
+Decodes = dict[int, dict[str, np.ndarray]]  # budget -> {"pcimg": ..., SHEET_PEER: ...}
+
+
+def _one_image(args: tuple[Path, tuple[int, ...]]) -> tuple[list[Measured], Decodes]:
     path, budgets = args
-    rows, decodes = [], {}
+    rows: list[Measured] = []
+    decodes: Decodes = {}
     for budget in budgets:
+        decodes[budget] = {}
         for with_prompt in (True, False):
             measured, out = bench_pcimg(path, budget, with_prompt)
             rows.append(measured)
             if not with_prompt:
-                decodes[budget] = out
-        rows.extend(bench_peers(path, budget))
+                decodes[budget]["pcimg"] = out
+        rows.extend(bench_peers(path, budget, decodes[budget]))
     return rows, decodes
 
 
@@ -166,7 +181,31 @@ def summarise_subset(rows: list[Measured], budgets: tuple[int, ...]) -> str:
             best = {k: np.mean([max(r.metrics[k] for r in peers if r.image == i) for i in covered]) for k in METRICS}
             cells = " | ".join(f"{best[k]:.2f}" if k == "psnr" else f"{best[k]:.4f}" for k in METRICS)
         lines.append(f"| best classical (per image, per metric) | - | {cells} | - | - | - | {len(covered)} |")
+        lines += wins_table(at)
     return "\n".join(lines)
+
+
+def wins_table(at: list[Measured]) -> list[str]:
+    """Per-image wins of pcimg (descriptors, and with the prompt) against each peer and the best
+    classical file, per metric: "a of n" where n counts the images the peer could fit at all."""
+    peers = sorted({r.method for r in at if not r.method.startswith("pcimg")})
+    if not peers:
+        return []
+    lines = ["", "| wins of pcimg against | " + " | ".join(f"{m} (descriptors / prompt)" for m in METRICS) + " |",
+             "|---|" + "---|" * len(METRICS)]  # fmt: skip
+    ours = {m: {r.image: r for r in at if r.method == m} for m in ("pcimg (descriptors)", "pcimg (prompt)")}
+    for peer in [*peers, "best classical"]:
+        rows = [r for r in at if (r.method == peer if peer != "best classical" else r.method in peers)]
+        best: dict[str, dict[str, float]] = {}
+        for r in rows:
+            best.setdefault(r.image, {k: -np.inf for k in METRICS})
+            best[r.image] = {k: max(best[r.image][k], r.metrics[k]) for k in METRICS}
+        cells = []
+        for k in METRICS:
+            counts = [sum(ours[m][i].metrics[k] >= best[i][k] for i in best if i in ours[m]) for m in ours]
+            cells.append(f"{counts[0]} / {counts[1]} of {len(best)}")
+        lines.append(f"| {peer} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def plots(rows: list[Measured], out: Path) -> None:
@@ -195,20 +234,40 @@ def plots(rows: list[Measured], out: Path) -> None:
         plt.close(fig)
 
 
-def contact_sheet(paths: list[Path], decodes: list[dict[int, np.ndarray]], out: Path, width: int = 192) -> None:
-    """One row per image (first six): the original, then the descriptors-only decode per budget."""
-    rows = []
-    for path, dec in list(zip(paths, decodes, strict=True))[:6]:
-        row = [Image.open(path).convert("RGB")] + [Image.fromarray(dec[b]) for b in sorted(dec)]
-        rows.append([im.resize((width, round(width * im.height / im.width))) for im in row])
-    if not rows:
+def contact_sheet(paths: list[Path], decodes: list[Decodes], out: Path, width: int = 192) -> None:
+    """Rows: kodim04, kodim23 (when present) and other images, up to five. Columns: the original,
+    then per budget the descriptors-only pcimg decode and the best-PSNR WebP file of the same
+    budget (blank where WebP cannot fit it), with a caption row on top."""
+    from PIL import ImageDraw
+
+    pairs = list(zip(paths, decodes, strict=True))
+    pairs.sort(key=lambda pd: (pd[0].stem not in SHEET_FIRST, SHEET_FIRST.index(pd[0].stem) if pd[0].stem in
+                               SHEET_FIRST else 0))  # fmt: skip
+    pairs = pairs[:SHEET_ROWS]
+    if not pairs:
         return
-    sheet = Image.new("RGB", (width * len(rows[0]), sum(row[0].height for row in rows)), "white")
-    top = 0
+    budgets = sorted(pairs[0][1])
+    captions = ["original"] + [f"{name} {b} B" for b in budgets for name in ("pcimg", SHEET_PEER)]
+    rows = []
+    for path, dec in pairs:
+        original = Image.open(path).convert("RGB")
+        height = round(width * original.height / original.width)
+        cells: list[Image.Image | None] = [original]
+        for b in budgets:
+            cells += [Image.fromarray(dec[b][k]) if k in dec[b] else None for k in ("pcimg", SHEET_PEER)]
+        rows.append([c.resize((width, height), Image.Resampling.LANCZOS) if c else None for c in cells])
+    caption_height = 16
+    sheet_height = caption_height + sum(round(width * Image.open(p).height / Image.open(p).width) for p, _ in pairs)
+    sheet = Image.new("RGB", (width * len(captions), sheet_height), "white")
+    draw = ImageDraw.Draw(sheet)
+    for i, text in enumerate(captions):
+        draw.text((width * i + 4, 2), text, fill="black")
+    top = caption_height
     for row in rows:
         for i, thumb in enumerate(row):
-            sheet.paste(thumb, (width * i, top))
-        top += row[0].height
+            if thumb is not None:
+                sheet.paste(thumb, (width * i, top))
+        top += next(t for t in row if t is not None).height
     sheet.save(out / "contact-sheet.png")
 
 
