@@ -233,3 +233,21 @@ def test_large_jpeg_is_draft_decoded_but_keeps_its_size_and_orientation(photo, t
     assert abs(quality(from_path) - quality(full)) < 0.3
     textured = pcimg.read(pcimg.encode(plain, captioner="none", max_bytes=600, texture=True))
     assert (textured.width, textured.height) == (2400, 1600) and textured.descriptor(2) is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 48), st.integers(1, 48), st.data())
+def test_array_encoder_writes_the_same_bytes_as_the_traversal(width, height, data):
+    from pcimg.codec.wavelet_encode import encode_plane
+
+    template = W.empty_bands(width, height)
+    sparse = st.integers(-3, 3) | st.just(0) | st.just(0) | st.just(0) | st.integers(-500, 500)
+
+    def fill(band: list) -> np.ndarray:
+        return np.array([[data.draw(sparse) for _ in row] for row in band], dtype=np.int64).reshape(len(band), -1)
+
+    bands = [fill(template[0])] + [tuple(fill(b) for b in t) for t in template[1:]]
+    reference, fast = rc.Encoder(), rc.Encoder()
+    code_plane(reference, Contexts("chroma"), W.as_lists(bands), decoding=False)
+    encode_plane(fast, Contexts("chroma"), bands)
+    assert fast.finish() == reference.finish()

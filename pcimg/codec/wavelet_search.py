@@ -17,8 +17,11 @@ import numpy as np
 from PIL import Image
 
 from ..format.container import Descriptor
+from ..primitives import rangecoder as rc
 from . import colour, lifting, resample
 from . import wavelet_colour as W
+from .wavelet_coder import Contexts
+from .wavelet_encode import encode_plane
 
 ANALYSIS_LONG_SIDE = 512
 BITS_PER_PIXEL = 0.6  # payload bits per working luma pixel at the sizes that won on Kodak
@@ -26,6 +29,7 @@ SIZE_FACTORS = (0.8, 1.0, 1.25)
 MIN_LONG_SIDE = 16
 BYTES_PER_QUANT = 1.06  # payload bytes shrink by about this factor per quant step
 START_QUANT = 90
+ARRAY_CODING_PIXELS = 4000  # working pictures from this size up code with wavelet_encode (same bytes)
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,14 @@ def descriptor(work: Working, quant: int) -> Descriptor | None:
     indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
     if not all(W.check_magnitudes(b) for b in indices):
         return None
-    payload = W.encode_payload(work.width, work.height, [W.as_lists(b) for b in indices])
+    if work.width * work.height < ARRAY_CODING_PIXELS:  # numpy's per-band overhead outweighs the gain
+        payload = W.encode_payload(work.width, work.height, [W.as_lists(b) for b in indices])
+    else:
+        enc = rc.Encoder()
+        luma, chroma = Contexts("luma"), Contexts("chroma")
+        for plane, bands in enumerate(indices):
+            encode_plane(enc, chroma if plane else luma, bands)
+        payload = bytes((work.width - 1, work.height - 1)) + enc.finish()
     return Descriptor(W.KIND, W.VERSION, quant, payload)
 
 
