@@ -93,7 +93,7 @@ def _band_events(
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
     padded = np.zeros((bh * BLOCK, bw * BLOCK), dtype=bool)
     padded[:h, :w] = nz
-    block_nz: np.ndarray = padded.reshape(bh, BLOCK, bw, BLOCK).any(axis=(1, 3))
+    block_nz = np.asarray(padded.reshape(bh, BLOCK, bw, BLOCK).any(axis=(1, 3)))
     near = _shift(block_nz.astype(np.int64), 0, 1) + _shift(block_nz.astype(np.int64), 1, 0)
     parent_nz = np.zeros((bh, bw), dtype=np.int64)
     if parent is not None:
