@@ -174,9 +174,9 @@ def rgb_file(payload: bytes, quant: int = 80, colour: str = "rgb") -> bytes:
 @pytest.mark.parametrize(
     "payload, quant, match, field",
     [
-        (b"\x03", 80, "shorter than its 2-byte header", "descriptors.payload"),
-        (b"\x03\x03", 192, "quant 192 above 191", "descriptors.quant"),
-        (b"\x03\x03" + b"\xff" * 40, 80, "prefix longer than 24", "descriptors.payload"),
+        (b"\x03\x03", 80, "shorter than its 3-byte header", "descriptors.payload"),
+        (b"\x03\x03\x00", 192, "quant 192 above 191", "descriptors.quant"),
+        (b"\x03\x03\x00" + b"\xff" * 40, 80, "prefix longer than 24", "descriptors.payload"),
     ],
 )
 def test_bad_payloads_are_pci_errors_naming_the_field(payload, quant, match, field):
@@ -251,3 +251,42 @@ def test_array_encoder_writes_the_same_bytes_as_the_traversal(width, height, dat
     code_plane(reference, Contexts("chroma"), W.as_lists(bands), decoding=False)
     encode_plane(fast, Contexts("chroma"), bands)
     assert fast.finish() == reference.finish()
+
+
+def spec_smooth(picture: np.ndarray, strength: int) -> list:
+    """spec/CODEC.md 8.5, one pixel at a time in Python integers."""
+    h, w = picture.shape[:2]
+    spatial = {0: 256, 1: 205, 2: 164, 4: 105, 5: 84, 8: 43}
+    px = picture.astype(int).tolist()
+    lum = [[p[0] + 2 * p[1] + p[2] for p in row] for row in px]
+    out = []
+    for y in range(h):
+        row = []
+        for x in range(w):
+            total, weights = [0, 0, 0], 0
+            for dy in range(-2, 3):
+                for dx in range(-2, 3):
+                    yy, xx = min(max(y + dy, 0), h - 1), min(max(x + dx, 0), w - 1)
+                    d = lum[yy][xx] - lum[y][x]
+                    weight = spatial[dy * dy + dx * dx] * max(0, 4096 - (64 * d * d) // (strength * strength))
+                    weights += weight
+                    total = [t + weight * v for t, v in zip(total, px[yy][xx], strict=True)]
+            row.append([(t + weights // 2) // weights for t in total])
+        out.append(row)
+    return out
+
+
+@pytest.mark.parametrize("strength", [1, 4, 12, 255])
+def test_smoothing_is_the_spec_and_keeps_edges(strength):
+    from pcimg.codec import smoothing
+
+    rng = np.random.default_rng(strength)
+    picture = rng.integers(0, 256, (9, 11, 3), dtype=np.uint8)
+    assert smoothing.smooth(picture, strength).tolist() == spec_smooth(picture, strength)
+    edge = np.zeros((8, 8, 3), dtype=np.uint8)
+    edge[:, 4:] = 200
+    assert np.array_equal(smoothing.smooth(edge, 12), edge)  # a step of 200 levels is left alone
+    assert smoothing.smooth(picture, 0) is picture
+    grey = picture[..., 1]
+    assert np.array_equal(smoothing.smooth(grey, strength), smoothing.smooth(np.repeat(grey[..., None], 3, -1),
+                                                                             strength)[..., 0])  # fmt: skip

@@ -6,9 +6,9 @@ quantised with one step and context coded. The decoder rebuilds the working pict
 in integers and the generator resamples it to any output size. Where kind 1's global cosines
 spread every error over the whole frame (plaid), a local transform keeps it local.
 
-Payload (version 1): working width - 1, working height - 1 (u8 each), then one range-coded
-stream: the planes Y, Cb, Cr (Y alone for greyscale). The entry's ``quant`` sets the step.
-spec/CODEC.md section 8.
+Payload (version 1): working width - 1, working height - 1, smoothing strength (u8 each),
+then one range-coded stream: the planes Y, Cb, Cr (Y alone for greyscale). The entry's
+``quant`` sets the step. spec/CODEC.md section 8.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ import numpy as np
 
 from ..errors import PciError
 from ..primitives import rangecoder as rc
-from . import colour, lifting, resample
+from . import colour, lifting, resample, smoothing
 from .wavelet_coder import MAX_MAGNITUDE, Contexts, code_plane
 
 KIND = 3
 VERSION = 1
 MAX_QUANT = 191
 MAX_SIDE = 256
+HEADER_BYTES = 3
 POW2_SIXTEENTHS = (4096, 4277, 4467, 4664, 4871, 5087, 5312, 5547, 5793, 6049, 6317, 6597, 6889, 7194, 7512, 7845)
 CHROMA_STEP = 218  # chroma step = luma step * 218 / 256 (0.85): RGB error wants chroma bits
 DEADZONE = 0.62  # encoder: |c| / step below this quantises to zero
@@ -58,13 +59,19 @@ def empty_bands(width: int, height: int) -> list:
     return [zeros(shapes[0])] + [tuple(zeros(s) for s in triple) for triple in shapes[1:]]
 
 
-def encode_payload(width: int, height: int, indices: list[list]) -> bytes:
+def header(width: int, height: int, strength: int = 0) -> bytes:
+    if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE and 0 <= strength <= 255):
+        raise PciError(f"working size {width}x{height} outside 1..{MAX_SIDE} or smoothing {strength} outside 0..255",
+                       field="descriptors.payload")  # fmt: skip
+    return bytes((width - 1, height - 1, strength))
+
+
+def encode_payload(width: int, height: int, indices: list[list], strength: int = 0) -> bytes:
     """Header and range-coded bands; ``indices`` per plane: [LL, (HL, LH, HH)...] as lists."""
-    if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
-        raise PciError(f"working size {width}x{height} outside 1..{MAX_SIDE}", field="descriptors.payload")
+    head = header(width, height, strength)
     enc = rc.Encoder()
     code_planes(enc, indices, decoding=False)
-    return bytes((width - 1, height - 1)) + enc.finish()
+    return head + enc.finish()
 
 
 def code_planes(coder: rc.Encoder | rc.Decoder, indices: list[list], decoding: bool) -> None:
@@ -75,12 +82,13 @@ def code_planes(coder: rc.Encoder | rc.Decoder, indices: list[list], decoding: b
 
 def decode_payload(payload: bytes, colour_name: str) -> tuple[int, int, list[list]]:
     """(working width, height, per-plane bands as lists of rows) from a version-1 payload."""
-    if len(payload) < 2:
-        raise PciError("wavelet-colour payload shorter than its 2-byte header", field="descriptors.payload")
+    if len(payload) < HEADER_BYTES:
+        raise PciError(f"wavelet-colour payload shorter than its {HEADER_BYTES}-byte header",
+                       field="descriptors.payload")  # fmt: skip
     width, height = payload[0] + 1, payload[1] + 1
     planes = [empty_bands(w, h) for w, h in plane_sizes(width, height, colour_name)]
     try:
-        code_planes(rc.Decoder(payload[2:]), planes, decoding=True)
+        code_planes(rc.Decoder(payload[HEADER_BYTES:]), planes, decoding=True)
     except ValueError as exc:
         raise PciError(f"corrupt wavelet-colour stream: {exc}", field="descriptors.payload") from None
     return width, height, planes
@@ -110,13 +118,17 @@ def working_image(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
         raise PciError(f"wavelet-colour quant {quant} above {MAX_QUANT}", field="descriptors.quant")
     width, height, planes = decode_payload(payload, colour_name)
     q4 = [lifting.inverse(dequantise(bands, quant, plane)) for plane, bands in enumerate(planes)]
-    if colour_name != "rgb":
-        picture = colour.plane_to_grey(q4[0])
-    else:
-        cb, cr = (resample.resize(p, width, height) for p in q4[1:])
-        picture = colour.planes_to_rgb(q4[0], cb, cr)
+    picture = smoothing.smooth(planes_to_picture(q4, width, height, colour_name), payload[2])
     picture.setflags(write=False)
     return picture
+
+
+def planes_to_picture(q4: list[np.ndarray], width: int, height: int, colour_name: str) -> np.ndarray:
+    """Synthesised Q4 planes -> the 8-bit working picture (chroma resampled to the working size)."""
+    if colour_name != "rgb":
+        return colour.plane_to_grey(q4[0])
+    cb, cr = (resample.resize(p, width, height) for p in q4[1:])
+    return colour.planes_to_rgb(q4[0], cb, cr)
 
 
 def quantise(bands: list, quant: int, plane: int) -> list:

@@ -362,8 +362,8 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             "decode",
         ),
         "wavelet-header-short": (
-            "wavelet-colour payload of one byte (the header needs two)",
-            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03"),))),
+            "wavelet-colour payload of two bytes (the header needs three)",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03\x03"),))),
             "decode",
         ),
         "wavelet-quant-over-limit": (
@@ -378,7 +378,7 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
         ),
         "wavelet-prefix-too-long": (
             "wavelet-colour stream of 0xFF bytes: the first LL residual's prefix passes 24",
-            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03\x03" + b"\xff" * 40),))),
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03\x03\x00" + b"\xff" * 40),))),
             "decode",
         ),
         "wavelet-coefficient-over-limit": (
