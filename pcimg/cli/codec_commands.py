@@ -7,8 +7,9 @@ import io
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -24,6 +25,7 @@ from .common import (
     EXIT_INVALID,
     EXIT_OK,
     STDIO,
+    add_batch_args,
     add_model_args,
     bounded_float,
     bounded_int,
@@ -31,12 +33,11 @@ from .common import (
     outputs,
     parse_colour,
     parse_size,
-    progress,
+    progress_of,
     save_image,
     say,
 )
-
-R = TypeVar("R")  # what a batch step makes: .pci bytes, or an image and its file size
+from .parallel import default_jobs, ordered_map
 
 
 def encode_args(p: argparse.ArgumentParser) -> None:
@@ -63,6 +64,7 @@ def encode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", help="recipe: scheduler name (see spec/SPEC.md)")
     p.add_argument("--pin-digest", action="store_true", help="store the SHA-256 of the model weights")
     add_model_args(p)
+    add_batch_args(p)
     p.add_argument("--seed", type=bounded_int(0, 2**64 - 1), help="seed for the decoder's detail noise")
     p.add_argument("--seed-search", type=bounded_int(1, 4096), default=1, metavar="N",
                    help="try N seeds, keep the closest decode")  # fmt: skip
@@ -100,7 +102,16 @@ def encode_images(args: argparse.Namespace) -> int:
         raise PciError(f"--generator must be parametric or diffusers, not {args.generator!r}", field="generator")
     if args.generator == "diffusers" and not args.generator_model:
         raise PciError("--generator diffusers needs --generator-model ID_OR_DIR", field="generator")
-    model_options = {
+    options = {
+        "prompt": args.prompt,
+        "captioner": args.captioner,
+        "max_bytes": args.max_bytes,
+        "seed": args.seed,
+        "seed_search": args.seed_search,
+        "texture": args.texture,
+        "base": args.base,
+        "digest": args.digest,
+        "background": args.background,
         "captioner_model": args.captioner_model,
         "caption_max_tokens": args.caption_max_tokens,
         "caption_beams": args.caption_beams,
@@ -108,29 +119,27 @@ def encode_images(args: argparse.Namespace) -> int:
         "recipe": _recipe(args),
         "pin_digest": args.pin_digest,
     }
+    pairs = outputs(args.inputs, args.output, ".pci")
+    return run_batch(pairs, "encode", EncodeJob(options), args)
 
-    def make(source: Path) -> bytes:
+
+@dataclass(frozen=True)
+class EncodeJob:
+    """Encode one input and write its .pci: picklable, so worker processes can run it."""
+
+    options: dict
+
+    def __call__(self, pair: tuple[Path, Path]) -> Outcome:
+        source, target = pair
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AlphaFlattenedWarning)
-            data = encode(
-                open_input(source),
-                prompt=args.prompt,
-                captioner=args.captioner,
-                max_bytes=args.max_bytes,
-                seed=args.seed,
-                seed_search=args.seed_search,
-                texture=args.texture,
-                base=args.base,
-                digest=args.digest,
-                background=args.background,
-                **model_options,
-            )
-        for warning in caught:
-            say(f"{source}: warning: {warning.message}", to_stderr=True)
-        return data
-
-    pairs = outputs(args.inputs, args.output, ".pci")
-    return run_batch(pairs, "encode", make, write_output, lambda data: f"{len(data)} bytes")
+            try:
+                data = encode(open_input(source), **self.options)
+            except PciError as exc:
+                return Outcome.failed(f"{source}: {exc}")
+        notes = [(f"{source}: warning: {w.message}", True) for w in caught]
+        written = _store(target, lambda: write_output(target, data))
+        return written if written else Outcome(EXIT_OK, [*notes, _done(source, target, f"{len(data)} bytes")])
 
 
 def decode_args(p: argparse.ArgumentParser) -> None:
@@ -146,64 +155,101 @@ def decode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-pixels", type=bounded_int(0), default=DEFAULT_MAX_PIXELS,
                    help=f"largest output in pixels, 0 for no limit (default {DEFAULT_MAX_PIXELS})")  # fmt: skip
     add_model_args(p)
+    add_batch_args(p)
 
 
 def decode_files(args: argparse.Namespace) -> int:
     """Decode .pci files into images."""
     configure_models(args)
-    limit = args.max_pixels or None
+    job = DecodeJob(args.size, args.generator, args.draft, args.verify, args.compare, args.original,
+                    args.max_pixels or None)  # fmt: skip
+    return run_batch(outputs(args.inputs, args.output, ".png"), "decode", job, args)
 
-    def make(source: Path) -> tuple[Image.Image, int]:
-        data = read_bytes(open_input(source))
-        pci = parse(data)
-        if args.draft:
-            image = preview(pci, size=args.size, max_pixels=limit)
-        else:
-            image = decode(pci, size=args.size, generator=args.generator, max_pixels=limit)
-        if args.verify:
-            verify_digest(pci, image)
-        return image, len(data)
 
-    def store(target: Path, made: tuple[Image.Image, int]) -> None:
-        image, size = made
-        if str(target) == STDIO:
-            buffer = io.BytesIO()
-            image.save(buffer, "PNG")
-            write_output(target, buffer.getvalue())
-        else:
-            save_image(image, target)
-        if args.compare:
-            original = Image.open(args.original) if args.original else None
-            save_image(side_by_side(original, image, size), args.compare)
+@dataclass(frozen=True)
+class DecodeJob:
+    """Decode one .pci and write its image: picklable, so worker processes can run it."""
 
-    pairs = outputs(args.inputs, args.output, ".png")
-    return run_batch(pairs, "decode", make, store, lambda made: f"{made[0].width}x{made[0].height}")
+    size: tuple[int, int] | None
+    generator: str | None
+    draft: bool
+    verify: bool
+    compare: Path | None
+    original: Path | None
+    max_pixels: int | None
+
+    def __call__(self, pair: tuple[Path, Path]) -> Outcome:
+        source, target = pair
+        try:
+            data = read_bytes(open_input(source))
+            pci = parse(data)
+            if self.draft:
+                image = preview(pci, size=self.size, max_pixels=self.max_pixels)
+            else:
+                image = decode(pci, size=self.size, generator=self.generator, max_pixels=self.max_pixels)
+            if self.verify:
+                verify_digest(pci, image)
+        except PciError as exc:
+            return Outcome.failed(f"{source}: {exc}")
+
+        def store() -> None:
+            if str(target) == STDIO:
+                buffer = io.BytesIO()
+                image.save(buffer, "PNG")
+                write_output(target, buffer.getvalue())
+            else:
+                save_image(image, target)
+            if self.compare:
+                original = Image.open(self.original) if self.original else None
+                save_image(side_by_side(original, image, len(data)), self.compare)
+
+        failed = _store(target, store)
+        return failed if failed else Outcome(EXIT_OK, [_done(source, target, f"{image.width}x{image.height}")])
+
+
+class Outcome(NamedTuple):
+    """What one job reports: its exit status and the lines to print (text, to standard error)."""
+
+    status: int
+    lines: list[tuple[str, bool]]
+
+    @classmethod
+    def failed(cls, message: str) -> Outcome:
+        return cls(EXIT_INVALID, [(printable(message), True)])
+
+
+def _store(target: Path, store: Callable[[], None]) -> Outcome | None:
+    """Run ``store``; an OSError becomes a failed outcome naming the output."""
+    try:
+        store()
+    except OSError as exc:
+        return Outcome.failed(f"{target}: cannot write: {exc.strerror or exc}")
+    return None
+
+
+def _done(source: Path, target: Path, summary: str) -> tuple[str, bool]:
+    return f"{source} -> {target} ({summary})", str(target) == STDIO
 
 
 def run_batch(
-    pairs: list[tuple[Path, Path]],
-    label: str,
-    make: Callable[[Path], R],
-    store: Callable[[Path, R], None],
-    summary: Callable[[R], str],
+    pairs: list[tuple[Path, Path]], label: str, job: Callable[[tuple[Path, Path]], Outcome], args: argparse.Namespace
 ) -> int:
-    """Make and store each output in turn; a failing input or output is reported by name and the
-    batch goes on; exit 1 at the end if anything failed."""
+    """Run ``job`` on each (input, output) pair, on ``--jobs`` processes, reporting in input order;
+    a failing input or output is reported by name and the batch goes on; exit 1 at the end if
+    anything failed. ``--skip-existing`` leaves outputs that exist alone (to resume a run)."""
     status = EXIT_OK
-    for source, target in progress(pairs, label):
-        try:
-            made = make(source)
-        except PciError as exc:
-            say(printable(f"{source}: {exc}"), to_stderr=True)
-            status = EXIT_INVALID
-            continue
-        try:
-            store(target, made)
-        except OSError as exc:
-            say(printable(f"{target}: cannot write: {exc.strerror or exc}"), to_stderr=True)
-            status = EXIT_INVALID
-            continue
-        say(f"{source} -> {target} ({summary(made)})", to_stderr=str(target) == STDIO)
+    if args.skip_existing:
+        kept = [(s, t) for s, t in pairs if str(t) == STDIO or not t.exists()]
+        for source, target in pairs:
+            if (source, target) not in kept:
+                say(f"{source} -> {target} (exists, skipped)")
+        pairs = kept
+    jobs = 1 if any(STDIO in (str(s), str(t)) for s, t in pairs) else (args.jobs or default_jobs())
+    results = ordered_map(job, pairs, jobs, initializer=configure_models, initargs=(args,))
+    for outcome in progress_of(results, len(pairs), label):
+        for line, to_stderr in outcome.lines:
+            say(line, to_stderr=to_stderr)
+        status = max(status, outcome.status)
     return status
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,24 +27,31 @@ class UsageError(Exception):
     """A command line that cannot be carried out as given (exit 2)."""
 
 
-def progress(items: list[T], label: str) -> Iterator[T]:
-    """tqdm when installed and there is more than one item; plain iteration otherwise."""
+def progress_of(items: Iterable[T], total: int, label: str) -> Iterator[T]:
+    """tqdm over ``total`` items when installed and there is more than one; plain iteration
+    (with a count on standard error) otherwise."""
     global _write_line
-    if len(items) < 2:
+    if total < 2:
         yield from items
         return
     try:
         from tqdm import tqdm  # optional: in the ml and bench extras
     except ImportError:
         for index, item in enumerate(items, 1):
-            print(f"{label} {index}/{len(items)}", file=sys.stderr)
+            print(f"{label} {index}/{total}", file=sys.stderr)
             yield item
         return
     _write_line = tqdm.write
     try:
-        yield from tqdm(items, desc=label, unit="img")
+        yield from tqdm(items, desc=label, unit="img", total=total)
     finally:
         _write_line = None
+
+
+def add_batch_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", "-j", type=bounded_int(1), help="worker processes (default: all cores; 1 with - "
+                   "for standard input or output)")  # fmt: skip
+    p.add_argument("--skip-existing", action="store_true", help="leave outputs that already exist alone (resume)")
 
 
 def say(line: str, *, to_stderr: bool = False) -> None:

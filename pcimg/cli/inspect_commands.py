@@ -11,8 +11,9 @@ from ..errors import PciError
 from ..format.container import parse, read_bytes
 from ..format.describe import describe, render_text
 from ..primitives.printable import printable
-from ..validate import validate
-from .common import EXIT_INVALID, EXIT_OK, STDIO
+from ..validate import Verdict, validate
+from .common import EXIT_INVALID, EXIT_OK, STDIO, bounded_int
+from .parallel import default_jobs, ordered_map
 
 
 def info_args(p: argparse.ArgumentParser) -> None:
@@ -47,14 +48,20 @@ def info(args: argparse.Namespace) -> int:
 def validate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", type=Path, help=".pci files; - reads standard input")
     p.add_argument("--quiet", action="store_true", help="print only invalid files")
+    p.add_argument("--jobs", "-j", type=bounded_int(1), help="worker processes (default: all cores)")
+
+
+def _validate_one(path: Path) -> Verdict:
+    return validate(sys.stdin.buffer if str(path) == STDIO else path, name=str(path))
 
 
 def validate_files(args: argparse.Namespace) -> int:
     """Check files against the spec; exit 0 when all are valid."""
-    verdicts = [validate(sys.stdin.buffer if str(path) == STDIO else path, name=str(path)) for path in args.files]
-    for verdict in verdicts:
+    jobs = 1 if any(str(p) == STDIO for p in args.files) else (args.jobs or default_jobs())
+    bad = 0
+    for verdict in ordered_map(_validate_one, args.files, jobs):
+        bad += not verdict.valid
         if not (args.quiet and verdict.valid):
             print(verdict.render())
-    bad = sum(not v.valid for v in verdicts)
-    print(f"{len(verdicts) - bad} valid, {bad} invalid")
+    print(f"{len(args.files) - bad} valid, {bad} invalid")
     return EXIT_OK if bad == 0 else EXIT_INVALID
