@@ -1,8 +1,9 @@
-"""Wall time of `pcimg encode` and `pcimg decode` over a folder at --jobs 1 and --jobs N.
+"""Wall time of `pcimg encode` and `pcimg decode` over a folder at --jobs 1, --jobs N and
+--engine ray (a local Ray cluster started by the command, with the ray extra).
 
-Usage: python benchmarks/parallel.py IMAGES_DIR [--jobs N] [--max-bytes B]
-Each run is a fresh `pcimg` process (start-up and worker start included, as a user sees it);
-the outputs of both runs are compared byte for byte.
+Usage: python benchmarks/parallel.py IMAGES_DIR [--jobs N] [--max-bytes B] [--no-ray]
+Each run is a fresh `pcimg` process (start-up, worker and cluster start included, as a user
+sees it); the outputs of every run are compared byte for byte with --jobs 1's.
 """
 
 from __future__ import annotations
@@ -33,26 +34,30 @@ def main() -> None:
     ap.add_argument("images", type=Path)
     ap.add_argument("--jobs", type=int, default=default_jobs())
     ap.add_argument("--max-bytes", type=int, default=491)
+    ap.add_argument("--no-ray", action="store_true")
     args = ap.parse_args()
     images = sorted(str(p) for p in args.images.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
-    print(f"{len(images)} images, {args.max_bytes} bytes, jobs 1 vs {args.jobs}")
-    print("| step | --jobs 1 s | --jobs N s | ratio | images/s at N | same bytes |")
+    runs = {"--jobs 1": ["--jobs", "1"], f"--jobs {args.jobs}": ["--jobs", str(args.jobs)]}
+    if not args.no_ray:
+        runs["--engine ray"] = ["--engine", "ray"]
+    print(f"{len(images)} images, {args.max_bytes} bytes")
+    print("| step | run | wall s | x --jobs 1 | images/s | same bytes as --jobs 1 |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        times = {}
-        for jobs in (1, args.jobs):
-            pci, png = root / f"pci{jobs}", root / f"png{jobs}"
-            encode = timed(
-                ["encode", *images, "-o", f"{pci}/", "--max-bytes", str(args.max_bytes), "--jobs", str(jobs)]
-            )
-            files = sorted(str(p) for p in pci.iterdir())
-            decode = timed(["decode", *files, "-o", f"{png}/", "--jobs", str(jobs)])
-            times[jobs] = (encode, decode, digests(pci), digests(png))
-        for index, step in enumerate(("encode", "decode")):
-            one, many = times[1][index], times[args.jobs][index]
-            same = times[1][index + 2] == times[args.jobs][index + 2]
-            print(f"| {step} | {one:.2f} | {many:.2f} | {many / one:.2f} | {len(images) / many:.1f} | {same} |")
+        results = {}
+        for index, (name, flags) in enumerate(runs.items()):
+            pci, png = root / f"pci{index}", root / f"png{index}"
+            budget = ["--max-bytes", str(args.max_bytes)]
+            encode = timed(["encode", *images, "-o", f"{pci}/", *budget, *flags])
+            decode = timed(["decode", *sorted(str(p) for p in pci.iterdir()), "-o", f"{png}/", *flags])
+            results[name] = {"encode": (encode, digests(pci)), "decode": (decode, digests(png))}
+        for step in ("encode", "decode"):
+            base_time, base_digests = results["--jobs 1"][step]
+            for name, per in results.items():
+                wall, found = per[step]
+                print(f"| {step} | {name} | {wall:.2f} | {wall / base_time:.2f} | {len(images) / wall:.1f} | "
+                      f"{found == base_digests} |")  # fmt: skip
 
 
 if __name__ == "__main__":

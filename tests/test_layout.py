@@ -19,6 +19,7 @@ LAYERS = (
     ("pcimg.api", "pcimg.validate"),
     ("pcimg.PciImagePlugin",),
     ("pcimg.bench",),
+    ("pcimg.distributed",),
     ("pcimg.cli", "pcimg.__main__"),
     ("pcimg",),
 )

@@ -90,3 +90,12 @@ def test_validate_with_jobs_prints_the_same_report(capsys):
         reports.append(capsys.readouterr().out)
     assert reports[0] == reports[1] and "6 valid, 6 invalid" in reports[0]
     assert np.all([str(f) in reports[0] for f in files])
+
+
+def test_workers_share_the_cores_among_math_libraries():
+    import os
+
+    from pcimg.cli.parallel import default_jobs
+
+    expected = os.environ.get("OMP_NUM_THREADS", str(max(1, default_jobs() // 2)))
+    assert list(ordered_map(os.getenv, ["OMP_NUM_THREADS"] * 3, jobs=2)) == [expected] * 3

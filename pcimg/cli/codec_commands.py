@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import sys
 import warnings
@@ -17,6 +18,7 @@ from PIL import Image, ImageDraw
 from ..api import decode, encode, preview
 from ..codec.parametric import DEFAULT_MAX_PIXELS
 from ..codec.prepare import AlphaFlattenedWarning
+from ..distributed import ray_ordered_map
 from ..errors import PciError
 from ..format.container import PciFile, Recipe, parse, read_bytes
 from ..primitives.atomic import atomic_open
@@ -234,7 +236,8 @@ def _done(source: Path, target: Path, summary: str) -> tuple[str, bool]:
 def run_batch(
     pairs: list[tuple[Path, Path]], label: str, job: Callable[[tuple[Path, Path]], Outcome], args: argparse.Namespace
 ) -> int:
-    """Run ``job`` on each (input, output) pair, on ``--jobs`` processes, reporting in input order;
+    """Run ``job`` on each (input, output) pair, on ``--jobs`` processes (or Ray tasks with
+    ``--engine ray``), reporting in input order;
     a failing input or output is reported by name and the batch goes on; exit 1 at the end if
     anything failed. ``--skip-existing`` leaves outputs that exist alone (to resume a run)."""
     status = EXIT_OK
@@ -244,8 +247,12 @@ def run_batch(
             if (source, target) not in kept:
                 say(f"{source} -> {target} (exists, skipped)")
         pairs = kept
-    jobs = 1 if any(STDIO in (str(s), str(t)) for s, t in pairs) else (args.jobs or default_jobs())
-    results = ordered_map(job, pairs, jobs, initializer=configure_models, initargs=(args,))
+    uses_stdio = any(STDIO in (str(s), str(t)) for s, t in pairs)
+    if args.engine == "ray" and not uses_stdio:
+        results = ray_ordered_map(job, pairs, args.address, setup=functools.partial(configure_models, args))
+    else:
+        jobs = 1 if uses_stdio else (args.jobs or default_jobs())
+        results = ordered_map(job, pairs, jobs, initializer=configure_models, initargs=(args,))
     for outcome in progress_of(results, len(pairs), label):
         for line, to_stderr in outcome.lines:
             say(line, to_stderr=to_stderr)

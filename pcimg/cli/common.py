@@ -52,6 +52,9 @@ def add_batch_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=bounded_int(1), help="worker processes (default: all cores; 1 with - "
                    "for standard input or output)")  # fmt: skip
     p.add_argument("--skip-existing", action="store_true", help="leave outputs that already exist alone (resume)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local", help="local worker processes (default) "
+                   "or Ray tasks (the ray extra); with ray, paths must be visible to every node")  # fmt: skip
+    p.add_argument("--address", help="with --engine ray: a running cluster (default: start a local one)")
 
 
 def say(line: str, *, to_stderr: bool = False) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -24,6 +25,15 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _share_cores(threads: int, initializer: Callable[..., object] | None, initargs: tuple) -> None:
+    """Worker start: give math libraries (torch, BLAS) this worker's share of the cores, unless the
+    user chose, so N workers do not each start one thread per core."""
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, str(threads))
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def ordered_map(
@@ -39,7 +49,10 @@ def ordered_map(
     if workers <= 1:
         yield from map(function, items)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs) as pool:
+    threads = max(1, default_jobs() // workers)
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_share_cores, initargs=(threads, initializer, initargs)
+    ) as pool:
         pending: deque[Future[R]] = deque()
         queue = iter(items)
         for item in queue:
