@@ -153,6 +153,7 @@ def encode_pci(
         background=background,
         digest=digest,
         trim_prompt=not user_prompt,
+        redundant_prompt=not user_prompt and captioner == "descriptor",
         models=extra_models,
         recipe=recipe,
         search_generator=(lambda pci: decode(pci)) if extra_models else None,

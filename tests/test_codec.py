@@ -34,6 +34,8 @@ def test_machine_prompt_is_left_out_over_its_share_and_a_persons_kept(photo):
     person = "two macaws on a branch"
     small = pcimg.read(pcimg.encode(photo, max_bytes=147))
     assert small.prompt is None and small.models == ()  # 32 bytes of colour words: over 10% of 147
+    labels = pcimg.read(pcimg.encode(photo, max_bytes=147, captioner="efficientnet"))
+    assert labels.prompt is not None  # a model's words are not redundant with the descriptors
     assert pcimg.read(pcimg.encode(photo, max_bytes=400)).prompt is not None
     assert pcimg.read(pcimg.encode(photo, prompt=person, max_bytes=147)).prompt.text == person
 

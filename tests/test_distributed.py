@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -61,3 +62,28 @@ def test_a_bad_row_is_reported_not_raised():
     assert encoded["pci"][0] == b"" and "cannot read the input image" in encoded["error"][0]
     decoded = DecodeBatch()({"pci": np.array([b"\x8aPCI junk"], dtype=object)})
     assert decoded["image"][0].size == 0 and "field" in decoded["error"][0]
+
+
+def test_model_captioner_runs_in_the_actor_pool(tmp_path, photo, monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from tiny_models import BLIP_ID, build_blip
+
+    from pcimg.backends import store
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    build_blip(tmp_path)
+    models = {"model_dirs": [str(tmp_path)], "use_hf_cache": False, "progress": False}
+    small = np.asarray(photo.resize((96, 64)))
+    rows = encode_dataset(ray.data.from_items([{"image": small}] * 2), concurrency=1, models=models,
+                          captioner="transformers", captioner_model=BLIP_ID, max_bytes=400).take_all()  # fmt: skip
+    previous = store.settings()
+    try:
+        store.configure(**models)
+        expected = pcimg.encode(small, captioner="transformers", captioner_model=BLIP_ID, max_bytes=400)
+    finally:
+        store.configure(**previous.__dict__)
+    assert [r["error"] for r in rows] == ["", ""]
+    assert [bytes(r["pci"]) for r in rows] == [expected, expected]
+    assert pcimg.read(expected).prompt is not None  # the model's caption, not the embedded one

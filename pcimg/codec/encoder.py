@@ -27,9 +27,9 @@ GRID_LONG_SIDE = 96
 PLANE_WEIGHTS = (1.0, (0.344136**2 + 1.772**2) / 3 + 2 / 3, (1.402**2 + 0.714136**2) / 3 + 2 / 3)
 TEXTURE_GAIN = 16
 MIN_TEXTURE_BUDGET = 300
-# A machine-written prompt (with its manifest entry) that takes more than this share of the
-# budget is left out: at 147 bytes the descriptor captioner's 32 bytes cost the picture
-# 0.38 dB (codec v2 log). A person's prompt is always kept.
+# The descriptor captioner's prompt (colour words the descriptors already hold) is left out
+# when it and its manifest entry take more than this share of the budget: at 147 bytes its
+# 32 bytes cost the picture 0.38 dB (codec v2 log). Model captions and people's prompts stay.
 PROMPT_SHARE = 0.1
 WORKING_LONG_SIDE = 1024  # the wavelet base's analysis copy: 4x the largest working picture
 
@@ -247,6 +247,7 @@ def encode_image(
     background: tuple[int, int, int] = WHITE,
     digest: bool = False,
     trim_prompt: bool = False,
+    redundant_prompt: bool = False,
     models: tuple[ModelRef, ...] = (),
     recipe: Recipe | None = None,
     search_generator: Callable[[PciFile], Image.Image] | None = None,
@@ -255,9 +256,10 @@ def encode_image(
 ) -> PciFile:
     """Encode to a PciFile that fits ``max_bytes`` when written (see ``pcimg.encode``).
 
-    ``trim_prompt`` marks a machine-written prompt: it is left out when it would take more than
-    PROMPT_SHARE of ``max_bytes`` and loses trailing words (down to none) when the budget cannot
-    hold it; a person's prompt is never changed. ``base`` picks the base
+    ``trim_prompt`` marks a machine-written prompt: it loses trailing words (down to none) when
+    the budget cannot hold it; a person's prompt is never changed. ``redundant_prompt`` marks
+    one that says only what the descriptors hold (the descriptor captioner's colour words): it
+    is left out when it would take more than PROMPT_SHARE of ``max_bytes``. ``base`` picks the base
     layer's descriptor kind: "wavelet" (kind 3, the default) or "dct" (kind 1).
     ``full_size`` is the image's size before a JPEG draft decode (``image`` may be smaller).
     """
@@ -302,7 +304,7 @@ def encode_image(
         without = template.replace(prompt=None, models=models, descriptors=placeholder)
         return len(write(template.replace(descriptors=placeholder))) - len(write(without))
 
-    if words and prompt_cost(template) > PROMPT_SHARE * max_bytes:  # a few words left would say little
+    if redundant_prompt and words and prompt_cost(template) > PROMPT_SHARE * max_bytes:
         words.clear()
         template = template.replace(prompt=None, models=models)
     pci = _fit_any(coder, template, max_bytes, extra)

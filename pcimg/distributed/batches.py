@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..api import decode, encode
+from ..backends.store import configure
 from ..errors import PciError
 
 
@@ -21,7 +22,8 @@ class EncodeBatch:
     """Rows with ``image`` (HxW or HxWx3/4 uint8 arrays, as ``ray.data.read_images`` gives) or
     ``bytes`` (encoded image files) -> the same rows plus ``pci`` (bytes) and ``error``."""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, models: dict[str, Any] | None = None, **options: Any) -> None:
+        configure(**(models or {}))  # in this actor: model folders, device, dtype (pcimg.configure_models)
         self.options = options  # pcimg.encode's keyword arguments
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -40,7 +42,9 @@ class EncodeBatch:
 class DecodeBatch:
     """Rows with ``pci`` (bytes) -> the same rows plus ``image`` (uint8 arrays) and ``error``."""
 
-    def __init__(self, size: tuple[int, int] | None = None, **options: Any) -> None:
+    def __init__(self, size: tuple[int, int] | None = None, models: dict[str, Any] | None = None,
+                 **options: Any) -> None:  # fmt: skip
+        configure(**(models or {}))
         self.size = size
         self.options = options  # pcimg.decode's other keyword arguments
 
@@ -61,7 +65,8 @@ class DecodeBatch:
 def encode_dataset(dataset: Any, *, concurrency: int = 1, num_gpus: float = 0, batch_size: int = 16,
                    **options: Any) -> Any:  # fmt: skip
     """``dataset.map_batches(EncodeBatch, ...)`` on a pool of ``concurrency`` actors with
-    ``num_gpus`` each (for model captioners); ``options`` are pcimg.encode's."""
+    ``num_gpus`` each (for model captioners); ``options`` are pcimg.encode's, plus ``models``
+    (pcimg.configure_models' settings for the actors)."""
     return dataset.map_batches(EncodeBatch, fn_constructor_kwargs=options, concurrency=concurrency,
                                num_gpus=num_gpus, batch_size=batch_size, batch_format="numpy")  # fmt: skip
 
