@@ -58,6 +58,28 @@ def main() -> None:
                 wall, found = per[step]
                 print(f"| {step} | {name} | {wall:.2f} | {wall / base_time:.2f} | {len(images) / wall:.1f} | "
                       f"{found == base_digests} |")  # fmt: skip
+    if not args.no_ray:
+        start, per_task = ray_overhead()
+        print(f"Ray: {start:.2f} s to start a local cluster, {1e3 * per_task:.1f} ms per task on a warm one")
+
+
+def ray_overhead(tasks: int = 400) -> tuple[float, float]:
+    """(seconds to start a local cluster, seconds per trivial task through ray_ordered_map)."""
+    import math
+
+    import ray
+
+    from pcimg.distributed import ray_ordered_map
+
+    start = time.perf_counter()
+    ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
+    started = time.perf_counter()
+    list(ray_ordered_map(math.factorial, [1] * 20))  # warm the workers
+    begin = time.perf_counter()
+    list(ray_ordered_map(math.factorial, [1] * tasks))
+    per_task = (time.perf_counter() - begin) / tasks
+    ray.shutdown()
+    return started - start, per_task
 
 
 if __name__ == "__main__":
