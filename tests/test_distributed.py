@@ -57,6 +57,14 @@ def test_dataset_encode_and_decode_in_actor_pools(photo):
                                                                                           size=(64, 48))))  # fmt: skip
 
 
+def test_rows_of_paths_and_of_file_bytes(tmp_path, photo):
+    path = tmp_path / "p.png"
+    photo.resize((96, 64)).save(path)
+    by_path = EncodeBatch(captioner="none", max_bytes=150)({"path": np.array([str(path)], dtype=object)})
+    by_bytes = EncodeBatch(captioner="none", max_bytes=150)({"bytes": np.array([path.read_bytes()], dtype=object)})
+    assert by_path["pci"][0] == by_bytes["pci"][0] == pcimg.encode(path, captioner="none", max_bytes=150)
+
+
 def test_a_bad_row_is_reported_not_raised():
     encoded = EncodeBatch(captioner="none")({"bytes": np.array([b"not an image"], dtype=object)})
     assert encoded["pci"][0] == b"" and "cannot read the input image" in encoded["error"][0]

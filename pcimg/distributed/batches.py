@@ -19,19 +19,23 @@ from ..errors import PciError
 
 
 class EncodeBatch:
-    """Rows with ``image`` (HxW or HxWx3/4 uint8 arrays, as ``ray.data.read_images`` gives) or
-    ``bytes`` (encoded image files) -> the same rows plus ``pci`` (bytes) and ``error``."""
+    """Rows with ``image`` (HxW or HxWx3/4 uint8 arrays, as ``ray.data.read_images`` gives),
+    ``bytes`` (encoded image files) or ``path`` (image files the actor can read) -> the same
+    rows plus ``pci`` (bytes) and ``error``."""
 
     def __init__(self, models: dict[str, Any] | None = None, **options: Any) -> None:
         configure(**(models or {}))  # in this actor: model folders, device, dtype (pcimg.configure_models)
         self.options = options  # pcimg.encode's keyword arguments
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        column = "image" if "image" in batch else "bytes"
+        column = next((c for c in ("image", "bytes", "path") if c in batch), None)
+        if column is None:
+            raise PciError(f"a batch needs an image, bytes or path column, not {sorted(batch)}", field="batch")
         results, errors = [], []
         for value in batch[column]:
+            source = value if column == "image" else (bytes(value) if column == "bytes" else str(value))
             try:
-                results.append(encode(value if isinstance(value, np.ndarray) else bytes(value), **self.options))
+                results.append(encode(source, **self.options))
                 errors.append("")
             except PciError as exc:
                 results.append(b"")
