@@ -41,8 +41,8 @@ def render() -> str:
                     kind = "ancillary, safe to copy" if is_safe_to_copy(e.code) else "ancillary"
                 out.append(f"| 0x{e.code:02X} | `{e.name}` | {kind} | {e.text} |")
         else:
-            out += ["| code | name | meaning |", "|---|---|---|"]
-            out += [f"| {e.code} | `{e.name}` | {e.text} |" for e in table.entries]
+            out += ["| code | name | meaning | since |", "|---|---|---|---|"]
+            out += [f"| {e.code} | `{e.name}` | {e.text} | 1.{e.since} |" for e in table.entries]
     out += ["", END]
     return "\n".join(out)
 

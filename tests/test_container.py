@@ -131,6 +131,15 @@ def test_higher_minor_version_is_accepted():
     data[9] = 7
     pci = pcimg.read(with_crc(bytes(data[:-4])))
     assert pci.minor_version == 7
+    assert pcimg.write(pci)[9] == 7  # a re-written file keeps its higher minor version
+
+
+def test_writer_writes_the_lowest_minor_version_the_file_needs():
+    dct = PciFile(8, 8, descriptors=(Descriptor(1, 1, 40, bytes([1, 1, 1, 1])),))
+    wavelet = PciFile(8, 8, descriptors=(Descriptor(3, 1, 80, bytes(3)),))
+    assert pcimg.write(dct)[9] == 0 and pcimg.write(sample())[9] == 0
+    assert pcimg.write(wavelet)[9] == 1  # descriptor kind 3 arrived in format 1.1
+    assert pcimg.read(pcimg.write(wavelet)).minor_version == 1
 
 
 def test_higher_major_version_is_rejected():

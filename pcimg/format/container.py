@@ -20,9 +20,9 @@ from ..primitives.atomic import open_regular, write_bytes_atomic
 from . import prompt_codecs
 from .registry import (
     COLOURS,
+    DESCRIPTOR_KINDS,
     DIGEST_ALGORITHMS,
     LIMITS,
-    MINOR,
     MODELS,
     PARTS,
     PROMPT_CODECS,
@@ -192,7 +192,7 @@ class PciFile:
     metadata: tuple[tuple[str, str], ...] = ()
     source: SourceInfo | None = None
     extra_parts: tuple[RawPart, ...] = ()
-    minor_version: int = MINOR
+    minor_version: int = 0  # the writer raises it to what the file uses (lowest_minor)
     part_sizes: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -397,7 +397,7 @@ def write(pci: PciFile) -> bytes:
         data = PCI_FILE.build(
             {
                 "signature": SIGNATURE,
-                "version": {"minor": pci.minor_version},
+                "version": {"minor": max(pci.minor_version, lowest_minor(pci))},
                 "body": {"header": header, "parts": sorted(parts, key=lambda p: p["type"])},
             }
         )
@@ -405,6 +405,15 @@ def write(pci: PciFile) -> bytes:
         raise PciError(exc.reason, field=exc.field) from None
     parse(data)  # a writer never emits what the reader rejects
     return data
+
+
+def lowest_minor(pci: PciFile) -> int:
+    """The lowest minor version whose registries hold every descriptor kind and prompt codec the
+    file uses (SPEC section 3: a writer writes the lowest minor version its features need)."""
+    used = [DESCRIPTOR_KINDS.by_code(d.kind) for d in pci.descriptors]
+    if pci.prompt is not None:
+        used.append(PROMPT_CODECS.by_name(pci.prompt.codec))
+    return max((entry.since for entry in used if entry is not None), default=0)
 
 
 def save(pci: PciFile, path: str | os.PathLike[str]) -> None:

@@ -20,6 +20,7 @@ class Entry:
     code: int
     name: str
     text: str
+    since: int = 0  # the minor format version that added it: a file using it is at least 1.since
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,14 @@ _RAW = _load()
 
 SIGNATURE: bytes = bytes.fromhex(_RAW["format"]["signature"])
 MAJOR: int = _RAW["format"]["major"]
-MINOR: int = _RAW["format"]["minor"]
+MINOR: int = _RAW["format"]["minor"]  # the newest minor version this implementation knows
 
 LIMITS: Mapping[str, int] = MappingProxyType({k: v["value"] for k, v in _RAW["limits"].items()})
 LIMIT_TEXT: Mapping[str, str] = MappingProxyType({k: v["text"] for k, v in _RAW["limits"].items()})
 
 
 def _table(key: str, title: str) -> Table:
-    return Table(title, tuple(Entry(r["code"], r["name"], r["text"]) for r in _RAW[key]))
+    return Table(title, tuple(Entry(r["code"], r["name"], r["text"], r.get("since", 0)) for r in _RAW[key]))
 
 
 PARTS = _table("parts", "part type")
