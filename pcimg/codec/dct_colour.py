@@ -7,15 +7,14 @@ The quantiser index is the descriptor entry's ``quant`` field.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from ..errors import PciError
 from ..primitives import rangecoder as rc
+from ..primitives.data import packaged_json
 
 KIND = 1
 VERSION = 1
@@ -68,15 +67,9 @@ def step_table(quant: int, kx: int, ky: int, chroma: bool) -> np.ndarray:
 PRIORS_FILE = "dct-priors-v1.json"
 
 
-@lru_cache(maxsize=1)
 def _priors() -> dict:
     """Trained initial probabilities (spec/CODEC.md section 4; spec/codec-priors/build.py)."""
-    return json.loads(resources.files("pcimg").joinpath("data", PRIORS_FILE).read_text("utf-8"))
-
-
-def trained_on() -> frozenset[str]:
-    """File names of the images the priors were trained on: benchmarks report them apart."""
-    return frozenset(_priors()["trained_on"])
+    return packaged_json(PRIORS_FILE)
 
 
 class _Contexts:

@@ -10,12 +10,10 @@ few hundred bytes, too short for contexts to learn from one half. spec/CODEC.md 
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from ..primitives import rangecoder as rc
+from ..primitives.data import packaged_json
 
 BLOCK = 4
 GROUPS = 3  # detail levels: 0 the finest, 1 the next, 2 every coarser one
@@ -36,9 +34,9 @@ PLANE_TYPES = ("luma", "chroma")
 _NEIGHBOUR_CLASS = (0, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4)  # weighted neighbour count 0..10 -> class
 
 
-@lru_cache(maxsize=1)
 def priors() -> dict:
-    return json.loads(resources.files("pcimg").joinpath("data", PRIORS_FILE).read_text("utf-8"))
+    """Trained initial probabilities (spec/CODEC.md section 8.3; spec/codec-priors/build_wavelet.py)."""
+    return packaged_json(PRIORS_FILE)
 
 
 def trained_on() -> frozenset[str]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 
 import brotli
 import zstandard
 
 from ..errors import PciError
+from ..primitives.data import packaged_bytes
 from . import prompt_model
 from .registry import LIMITS, PROMPT_CODECS
 
@@ -37,7 +37,7 @@ def _brotli_decode(data: bytes, declared: int) -> bytes:
 
 @lru_cache(maxsize=1)
 def _zstd_dictionary() -> zstandard.ZstdCompressionDict:
-    raw = resources.files("pcimg").joinpath("data", "zstd-dict-v1.bin").read_bytes()
+    raw = packaged_bytes("zstd-dict-v1.bin")
     return zstandard.ZstdCompressionDict(raw, dict_type=zstandard.DICT_TYPE_FULLDICT)
 
 

@@ -10,14 +10,13 @@ describes the table file and the procedure.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from itertools import accumulate
 
 from ..primitives import rangecoder as rc
+from ..primitives.data import packaged_json
 
 TABLE_FILE = "prompt-en-v1.json"
 WORD, SPACE, PUNCT, DIGIT, OTHER = range(5)
@@ -73,7 +72,7 @@ class Model:
 
 @lru_cache(maxsize=1)
 def model() -> Model:
-    return Model(json.loads(resources.files("pcimg").joinpath("data", TABLE_FILE).read_text("utf-8")))
+    return Model(packaged_json(TABLE_FILE))
 
 
 def pieces(text: str) -> list[str]:
