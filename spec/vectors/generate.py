@@ -368,12 +368,12 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
         ),
         "wavelet-quant-over-limit": (
             "wavelet-colour quant 192",
-            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 192, b"\x03\x03"),))),
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 192, b"\x03\x03\x00"),))),
             "decode",
         ),
         "wavelet-version-2": (
             "wavelet-colour version 2, which this generator does not know",
-            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 2, 80, b"\x03\x03"),))),
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 2, 80, b"\x03\x03\x00"),))),
             "decode",
         ),
         "wavelet-prefix-too-long": (
@@ -388,7 +388,7 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
         ),
         "wavelet-two-bases": (
             "dct-colour and wavelet-colour in one file: at most one base layer",
-            pcimg.write(PciFile(4, 4, descriptors=(dct_small, Descriptor(3, 1, 80, b"\x03\x03")))),
+            pcimg.write(PciFile(4, 4, descriptors=(dct_small, Descriptor(3, 1, 80, b"\x03\x03\x00")))),
             "decode",
         ),
     }

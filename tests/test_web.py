@@ -1,0 +1,83 @@
+"""web/pci.mjs, the JavaScript decoder written from the spec: pixel-identical to pcimg under node."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import pcimg
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULE = ROOT / "web" / "pci.mjs"
+VECTORS = ROOT / "spec" / "vectors"
+NODE = shutil.which("node")
+
+
+def node_decode(path: Path, out: Path, size: tuple[int, int] | None = None) -> subprocess.CompletedProcess:
+    assert NODE is not None, "node is needed for the browser decoder's tests (CI has it)"
+    command = [NODE, str(MODULE), str(path), str(out)] + ([f"{size[0]}x{size[1]}"] if size else [])
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def pixels(ppm: Path) -> bytes:
+    return ppm.read_bytes().split(b"\n", 3)[3]
+
+
+def kinds(path: Path) -> set[int]:
+    return {d.kind for d in pcimg.read(path.read_bytes()).descriptors}
+
+
+DECODABLE = [
+    p for p in sorted((VECTORS / "valid").glob("*.pci"))
+    if kinds(p) <= {3} and "decoded_sha256" in json.loads(p.with_suffix(".json").read_text("utf-8"))
+]  # fmt: skip
+
+
+def test_the_vectors_it_covers():
+    assert len([p for p in DECODABLE if kinds(p)]) >= 6  # every kind-3 vector without texture
+    assert any(not kinds(p) for p in DECODABLE)  # and prompt-only files (planes of zeros)
+
+
+@pytest.mark.parametrize("vector", DECODABLE, ids=lambda p: p.stem)
+def test_valid_vectors_decode_to_the_recorded_pixels(vector, tmp_path):
+    record = json.loads(vector.with_suffix(".json").read_text("utf-8"))
+    out = tmp_path / "out.ppm"
+    assert node_decode(vector, out).returncode == 0
+    assert hashlib.sha256(pixels(out)).hexdigest() == record["decoded_sha256"]
+    assert node_decode(vector, out, tuple(record["decoded_at"]["size"])).returncode == 0
+    assert hashlib.sha256(pixels(out)).hexdigest() == record["decoded_at"]["sha256"]
+
+
+@pytest.mark.parametrize("vector", sorted((VECTORS / "invalid").glob("x-wavelet-*.pci")), ids=lambda p: p.stem)
+def test_invalid_kind3_vectors_are_rejected_at_the_recorded_field_and_offset(vector, tmp_path):
+    record = json.loads(vector.with_suffix(".json").read_text("utf-8"))
+    result = node_decode(vector, tmp_path / "out.ppm")
+    assert result.returncode == 1
+    assert f"(field {record['field']}, offset {record['offset']})" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "size, mode, budget, out_size",
+    [((768, 512), "RGB", 983, None), ((96, 64), "L", 200, (33, 21)), ((77, 45), "RGB", 300, (400, 250)),
+     ((40, 90), "RGB", 120, None), ((256, 171), "RGB", 4000, (32, 32))],
+)  # fmt: skip
+def test_files_the_encoder_makes_decode_identically(photo, tmp_path, size, mode, budget, out_size):
+    path = tmp_path / "x.pci"
+    path.write_bytes(pcimg.encode(photo.convert(mode).resize(size, Image.Resampling.LANCZOS), max_bytes=budget))
+    out = tmp_path / "x.ppm"
+    result = node_decode(path, out, out_size)
+    assert result.returncode == 0, result.stderr
+    expected = np.asarray(pcimg.decode(path.read_bytes(), size=out_size)).tobytes()
+    assert pixels(out) == expected
+
+
+def test_embedded_priors_are_the_normative_ones():
+    result = subprocess.run(["python3", str(ROOT / "web" / "build.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,41 @@
+"""Copy the normative kind-3 priors into web/pci.mjs (between its PRIORS markers).
+
+Usage: python web/build.py [--check]   (--check exits 1 when the copy differs from spec/data)
+The module stays dependency-free: a browser loads one file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULE = ROOT / "web" / "pci.mjs"
+PRIORS = ROOT / "spec" / "data" / "wavelet-priors-v1.json"
+BEGIN, END = "// BEGIN PRIORS\n", "// END PRIORS\n"
+
+
+def render() -> str:
+    data = json.loads(PRIORS.read_text("utf-8"))
+    tables = {plane: data[plane] for plane in ("luma", "chroma")}
+    return f"const PRIORS = {json.dumps(tables, separators=(',', ':'))};\n"
+
+
+def spliced(text: str) -> str:
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    return text[:start] + render() + text[end:]
+
+
+def main() -> int:
+    text = MODULE.read_text("utf-8")
+    if "--check" in sys.argv:
+        ok = spliced(text) == text
+        print("web/pci.mjs priors match spec/data" if ok else "web/pci.mjs priors differ from spec/data")
+        return 0 if ok else 1
+    MODULE.write_text(spliced(text), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,546 @@
+// pci.mjs: a dependency-free decoder of .pci files (format 1.x, file form) with the embedded
+// generator pcimg/parametric, for browsers and node. Written from spec/SPEC.md and
+// spec/CODEC.md (sections 1, 6, 8, 9); it decodes descriptor kind 3 (wavelet-colour), the
+// kind pcimg's encoder writes, and files without descriptors, pixel-identical to pcimg.
+// Integers: every value stays below 2^53, so plain numbers are exact; shifts of values that
+// may pass 32 bits are written as floor divisions.
+//
+//   import { decode } from "./pci.mjs";
+//   const { width, height, channels, data } = decode(bytes, { width: 64, height: 43 });
+//
+//   node web/pci.mjs IN.pci OUT.ppm [WIDTHxHEIGHT]     (binary PPM: P6, or P5 for grey)
+
+export class PciError extends Error {
+  constructor(reason, field, offset) {
+    super(`${reason} (field ${field}${offset === undefined ? "" : `, offset ${offset}`})`);
+    this.reason = reason;
+    this.field = field;
+    this.offset = offset;
+  }
+}
+
+const SIGNATURE = [0x8a, 0x50, 0x43, 0x49, 0x0d, 0x0a, 0x1a, 0x0a];
+const MAX_DIMENSION = 16384;
+const KNOWN_CRITICAL = new Set([0x01, 0x02, 0x03, 0x04]);
+const DESCRIPTORS = 0x03;
+const floorDiv = (a, b) => Math.floor(a / b);
+
+// ---------------------------------------------------------------- container (SPEC.md 3-6)
+
+let crcTable = null;
+function crc32(bytes, end) {
+  if (crcTable === null) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < end; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+class Reader {
+  constructor(bytes, start, end, field) {
+    this.bytes = bytes;
+    this.pos = start;
+    this.end = end;
+    this.field = field;
+  }
+  u8(field) {
+    if (this.pos >= this.end) throw new PciError("field cut short", field, this.end);
+    return this.bytes[this.pos++];
+  }
+  varint(field, maxBytes = 10) {
+    const start = this.pos;
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; ; i++) {
+      if (i >= maxBytes) throw new PciError(`varint longer than ${maxBytes} bytes`, field, start);
+      const b = this.u8(field);
+      value += (b & 0x7f) * scale;
+      scale *= 128;
+      if (!(b & 0x80)) {
+        if (b === 0 && i > 0) throw new PciError("non-canonical varint", field, start);
+        return value; // values past 2^53 lose precision: only the seed can, and kind 3 ignores it
+      }
+    }
+  }
+}
+
+/** The container's fields this decoder needs: geometry, colour and the descriptor entries. */
+export function parse(bytes) {
+  bytes = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  for (let i = 0; i < SIGNATURE.length; i++) {
+    if (i >= bytes.length || bytes[i] !== SIGNATURE[i]) throw new PciError("bad signature", "signature", i);
+  }
+  if (bytes.length < 10) throw new PciError("file ends in the version", "version", bytes.length);
+  if (bytes[8] !== 1) throw new PciError(`major version ${bytes[8]} is not 1`, "version.major", 8);
+  if (bytes.length < 15) throw new PciError("file too short", "header", bytes.length);
+  const crcAt = bytes.length - 4;
+  const stored = ((bytes[crcAt] << 24) | (bytes[crcAt + 1] << 16) | (bytes[crcAt + 2] << 8) | bytes[crcAt + 3]) >>> 0;
+  if (crc32(bytes, crcAt) !== stored) throw new PciError("CRC mismatch", "crc", crcAt);
+  const r = new Reader(bytes, 10, crcAt);
+  const fieldStart = r.pos;
+  const width = r.varint("header.width");
+  if (width < 1 || width > MAX_DIMENSION) throw new PciError(`width ${width} outside 1..${MAX_DIMENSION}`, "header.width", fieldStart);
+  const heightAt = r.pos;
+  const height = r.varint("header.height");
+  if (height < 1 || height > MAX_DIMENSION) throw new PciError(`height ${height} outside 1..${MAX_DIMENSION}`, "header.height", heightAt);
+  const colourAt = r.pos;
+  const colourCode = r.u8("header.colour");
+  if (colourCode > 1) throw new PciError(`colour code ${colourCode} unknown`, "header.colour", colourAt);
+  r.varint("header.seed");
+  const file = { width, height, colour: colourCode === 0 ? "rgb" : "grey", minorVersion: bytes[9], descriptors: [], hasPrompt: false };
+  let previous = -1;
+  while (r.pos < crcAt) {
+    const typeAt = r.pos;
+    const type = r.u8("part.type");
+    if (type <= previous) throw new PciError(`part 0x${type.toString(16)} out of order or repeated`, "part.type", typeAt);
+    if (!(type & 0x80) && !KNOWN_CRITICAL.has(type)) throw new PciError(`unknown critical part 0x${type.toString(16)}`, "part.type", typeAt);
+    previous = type;
+    const lengthAt = r.pos;
+    const length = r.varint("part.length", 4);
+    if (length > crcAt - r.pos) throw new PciError("part length runs past the CRC", "part.length", lengthAt);
+    const start = r.pos;
+    r.pos += length;
+    if (type === DESCRIPTORS) file.descriptors = parseDescriptors(bytes, start, start + length);
+    if (type === 0x04) file.hasPrompt = true;
+  }
+  if (!file.descriptors.length && !file.hasPrompt) throw new PciError("file has neither a prompt nor descriptors", "parts", crcAt);
+  return file;
+}
+
+function parseDescriptors(bytes, start, end) {
+  const r = new Reader(bytes, start, end);
+  const count = r.u8("descriptors.count");
+  if (count < 1 || count > 8) throw new PciError(`descriptor count ${count} outside 1..8`, "descriptors", start);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    const offset = r.pos;
+    const kind = r.varint("descriptors.kind");
+    if (entries.length && kind <= entries[entries.length - 1].kind) throw new PciError("descriptor kinds not ascending", "descriptors.kind", offset);
+    const versionAt = r.pos;
+    const version = r.u8("descriptors.version");
+    const quant = r.u8("descriptors.quant");
+    const lengthAt = r.pos;
+    const length = r.varint("descriptors.payload");
+    if (length > end - r.pos) throw new PciError("descriptor payload runs past its part", "descriptors.payload", lengthAt);
+    const payloadAt = r.pos;
+    entries.push({ kind, version, quant, offset, versionAt, quantAt: versionAt + 1, payloadAt, payload: bytes.subarray(payloadAt, payloadAt + length) });
+    r.pos += length;
+  }
+  if (r.pos !== end) throw new PciError("bytes after the last descriptor", "descriptors", r.pos);
+  return entries;
+}
+
+// ---------------------------------------------------------------- range decoder (CODEC.md 1)
+
+class RangeDecoder {
+  constructor(data) {
+    this.data = data;
+    this.pos = 0;
+    this.range = 0xffffffff;
+    this.code = 0;
+    for (let i = 0; i < 4; i++) this.code = this.code * 256 + this.next();
+  }
+  next() {
+    return this.pos < this.data.length ? this.data[this.pos++] : (this.pos++, 0);
+  }
+  normalise() {
+    while (this.range < 0x1000000) {
+      this.range *= 256;
+      this.code = (this.code * 256 + this.next()) % 4294967296;
+    }
+  }
+  bit(probs, index) {
+    const p = probs[index];
+    const bound = Math.floor(this.range / 2048) * p;
+    let bit;
+    if (this.code < bound) {
+      this.range = bound;
+      probs[index] = p + ((2048 - p) >> 5);
+      bit = 0;
+    } else {
+      this.code -= bound;
+      this.range -= bound;
+      probs[index] = p - (p >> 5);
+      bit = 1;
+    }
+    this.normalise();
+    return bit;
+  }
+  direct(n) {
+    let value = 0;
+    for (let i = 0; i < n; i++) {
+      this.range = Math.floor(this.range / 2);
+      let bit = 0;
+      if (this.code >= this.range) {
+        this.code -= this.range;
+        bit = 1;
+      }
+      value = value * 2 + bit;
+      this.normalise();
+    }
+    return value;
+  }
+  uint(ctx) {
+    let k = 0;
+    while (this.bit(ctx, Math.min(k, ctx.length - 1))) {
+      k++;
+      if (k > 24) throw new Error("integer prefix longer than 24 bits");
+    }
+    return 2 ** k - 1 + (k ? this.direct(k) : 0);
+  }
+}
+
+// ---------------------------------------------------------------- kind 3 (CODEC.md 8)
+
+const P16 = [4096, 4277, 4467, 4664, 4871, 5087, 5312, 5547, 5793, 6049, 6317, 6597, 6889, 7194, 7512, 7845];
+const CLAMP = 2 ** 20;
+const NEIGHBOUR_CLASS = [0, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4];
+
+function levelsFor(w, h) {
+  let n = 0;
+  while (n < 6 && Math.floor(Math.min(w, h) / 2 ** (n + 1)) >= 3) n++;
+  return n;
+}
+
+/** [LL, [HL, LH, HH] coarsest first, ...] as {rows, cols, v: Float64Array}. */
+function emptyBands(w, h) {
+  const L = levelsFor(w, h);
+  const sizes = [[w, h]];
+  for (let k = 0; k < L; k++) sizes.push([Math.ceil(sizes[k][0] / 2), Math.ceil(sizes[k][1] / 2)]);
+  const band = (rows, cols) => ({ rows, cols, v: new Float64Array(rows * cols) });
+  const bands = [band(sizes[L][1], sizes[L][0])];
+  for (let k = L; k >= 1; k--) {
+    const [pw, ph] = sizes[k - 1];
+    const lw = Math.ceil(pw / 2), hw = Math.floor(pw / 2), lh = Math.ceil(ph / 2), hh = Math.floor(ph / 2);
+    bands.push([band(lh, hw), band(hh, lw), band(hh, hw)]);
+  }
+  return bands;
+}
+
+function contexts(table) {
+  const copy = {};
+  for (const [name, value] of Object.entries(table)) copy[name] = Array.isArray(value[0]) ? value.map((row) => row.slice()) : value.slice();
+  return copy;
+}
+
+function decodeLL(dec, ctx, band) {
+  const { rows, cols, v } = band;
+  let prev = 0;
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) {
+      let pred;
+      if (y === 0) pred = x === 0 ? 0 : v[x - 1];
+      else if (x === 0) pred = v[(y - 1) * cols];
+      else {
+        const a = v[y * cols + x - 1], b = v[(y - 1) * cols + x], c = v[(y - 1) * cols + x - 1];
+        pred = c >= Math.max(a, b) ? Math.min(a, b) : c <= Math.min(a, b) ? Math.max(a, b) : a + b - c;
+      }
+      const z = Math.min(prev, 2);
+      let r = 0;
+      if (dec.bit(ctx.ll_zero, z)) {
+        const negative = dec.bit(ctx.ll_sign, 0);
+        r = dec.uint(ctx.ll_mag[z]) + 1;
+        if (r > CLAMP) throw new Error(`LL residual ${r} above 2**20`);
+        if (negative) r = -r;
+      }
+      v[y * cols + x] = pred + r;
+      prev = Math.abs(r);
+    }
+  }
+}
+
+function anyNonZero(band, y0, y1, x0, x1) {
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (band.v[y * band.cols + x] !== 0) return 1;
+  return 0;
+}
+
+function decodeBand(dec, ctx, B, g, o, P, siblings) {
+  const { rows, cols, v } = B;
+  const blockCols = Math.ceil(cols / 4);
+  const nz = new Uint8Array(Math.ceil(rows / 4) * blockCols);
+  for (let by = 0, y0 = 0; y0 < rows; by++, y0 += 4) {
+    const y1 = Math.min(y0 + 4, rows);
+    for (let bx = 0, x0 = 0; x0 < cols; bx++, x0 += 4) {
+      const x1 = Math.min(x0 + 4, cols);
+      const near = (bx ? nz[by * blockCols + bx - 1] : 0) + (by ? nz[(by - 1) * blockCols + bx] : 0);
+      let parent = 0;
+      if (P) {
+        parent = anyNonZero(P, Math.min(y0 >> 1, P.rows - 1), Math.min((y1 + 1) >> 1, P.rows),
+          Math.min(x0 >> 1, P.cols - 1), Math.min((x1 + 1) >> 1, P.cols));
+      }
+      const flag = dec.bit(ctx.block, ((g * 3 + o) * 3 + near) * 2 + parent);
+      nz[by * blockCols + bx] = flag;
+      if (!flag) continue;
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const W = x ? v[y * cols + x - 1] : 0;
+          const N = y ? v[(y - 1) * cols + x] : 0;
+          let t = 2 * Math.min(Math.abs(W), 2) + 2 * Math.min(Math.abs(N), 2);
+          if (y > 0) {
+            if (x > 0 && v[(y - 1) * cols + x - 1] !== 0) t++;
+            if (x + 1 < cols && v[(y - 1) * cols + x + 1] !== 0 && ((x + 1) % 4 !== 0 || y % 4 === 0)) t++;
+          }
+          const n = NEIGHBOUR_CLASS[t];
+          const pm = P ? Math.min(Math.abs(P.v[Math.min(y >> 1, P.rows - 1) * P.cols + Math.min(x >> 1, P.cols - 1)]), 2) : 0;
+          let sb = 0;
+          for (const S of siblings) if (y < S.rows && x < S.cols && S.v[y * S.cols + x] !== 0) sb = 1;
+          const s = Math.sign(W) + Math.sign(N);
+          const sc = s === 0 ? 0 : s > 0 ? 1 : 2;
+          if (dec.bit(ctx.sig, ((g * 5 + n) * 3 + pm) * 2 + sb)) {
+            const negative = dec.bit(ctx.sign, g * 3 + sc);
+            const m = dec.uint(ctx.mag[g * 3 + Math.min(n, 2)]) + 1;
+            if (m > CLAMP) throw new Error(`coefficient magnitude ${m} above 2**20`);
+            v[y * cols + x] = negative ? -m : m;
+          }
+        }
+      }
+    }
+  }
+}
+
+function decodePlane(dec, ctx, bands) {
+  decodeLL(dec, ctx, bands[0]);
+  const L = bands.length - 1;
+  for (let i = 0; i < L; i++) {
+    const g = Math.min(L - 1 - i, 2);
+    const triple = bands[i + 1];
+    for (let o = 0; o < 3; o++) decodeBand(dec, ctx, triple[o], g, o, i ? bands[i][o] : null, triple.slice(0, o));
+  }
+}
+
+function lift(c, a, b) {
+  return floorDiv(c * (a + b) + 8192, 16384);
+}
+
+/** CODEC.md 8.4: one-dimensional synthesis of s and d (arrays of integers). */
+function merge(s, d) {
+  const ns = s.length, nd = d.length;
+  if (nd === 0) return s.slice();
+  s = s.map((x) => floorDiv(x * 14252 + 8192, 16384));
+  d = d.map((x) => floorDiv(x * 18835 + 8192, 16384));
+  const dd = (i) => d[Math.min(Math.max(i, 0), nd - 1)];
+  const ss = (i) => s[Math.min(i, ns - 1)];
+  for (let i = 0; i < ns; i++) s[i] -= lift(7266, dd(i - 1), dd(i));
+  for (let i = 0; i < nd; i++) d[i] -= lift(14466, ss(i), ss(i + 1));
+  for (let i = 0; i < ns; i++) s[i] -= lift(-868, dd(i - 1), dd(i));
+  for (let i = 0; i < nd; i++) d[i] -= lift(-25987, ss(i), ss(i + 1));
+  const out = new Array(ns + nd);
+  for (let i = 0; i < ns; i++) out[2 * i] = s[i];
+  for (let i = 0; i < nd; i++) out[2 * i + 1] = d[i];
+  return out;
+}
+
+const column = (band, x) => Array.from({ length: band.rows }, (_, y) => band.v[y * band.cols + x]);
+
+function inverse(bands) {
+  let ll = bands[0];
+  for (let i = 1; i < bands.length; i++) {
+    const [HL, LH, HH] = bands[i];
+    const rows = ll.rows + LH.rows, lw = ll.cols, hw = HL.cols;
+    const lo = new Float64Array(rows * lw), hi = new Float64Array(rows * hw);
+    for (let x = 0; x < lw; x++) merge(column(ll, x), column(LH, x)).forEach((val, y) => (lo[y * lw + x] = val));
+    for (let x = 0; x < hw; x++) merge(column(HL, x), column(HH, x)).forEach((val, y) => (hi[y * hw + x] = val));
+    const next = { rows, cols: lw + hw, v: new Float64Array(rows * (lw + hw)) };
+    for (let y = 0; y < rows; y++) {
+      const merged = merge(Array.from(lo.subarray(y * lw, (y + 1) * lw)), Array.from(hi.subarray(y * hw, (y + 1) * hw)));
+      for (let x = 0; x < merged.length; x++) next.v[y * next.cols + x] = Math.min(Math.max(merged[x], -CLAMP), CLAMP);
+    }
+    ll = next;
+  }
+  return ll;
+}
+
+function dequantise(bands, step) {
+  const check = (x) => {
+    if (Math.abs(x) > CLAMP) throw new Error("coefficient exceeds 2**20 after dequantisation");
+    return x;
+  };
+  bands[0].v = bands[0].v.map((q) => check(q * step));
+  for (const triple of bands.slice(1)) {
+    for (const band of triple) {
+      band.v = band.v.map((q) => (q === 0 ? 0 : check(Math.sign(q) * floorDiv((Math.abs(q) * 16 + 1) * step + 8, 16))));
+    }
+  }
+  return bands;
+}
+
+// ---------------------------------------------------------------- resampler (CODEC.md 9)
+
+function taps(nIn, nOut) {
+  const index = new Int32Array(nOut * 4), weight = new Float64Array(nOut * 4);
+  for (let i = 0; i < nOut; i++) {
+    const num = (2 * i + 1) * nIn - nOut, den = 2 * nOut;
+    const base = Math.floor(num / den);
+    const t = Math.floor(((num - base * den) * 65536) / den);
+    const t2 = t * t, t3 = t2 * t;
+    const wm1 = floorDiv(-t3 + t2 * 131072 - t * 4294967296 + 2 ** 34, 2 ** 35);
+    const wp1 = floorDiv(-3 * t3 + t2 * 262144 + t * 4294967296 + 2 ** 34, 2 ** 35);
+    const wp2 = floorDiv(t3 - t2 * 65536 + 2 ** 34, 2 ** 35);
+    const w = [wm1, 16384 - wm1 - wp1 - wp2, wp1, wp2];
+    for (let j = 0; j < 4; j++) {
+      index[i * 4 + j] = Math.min(Math.max(base + j - 1, 0), nIn - 1);
+      weight[i * 4 + j] = w[j];
+    }
+  }
+  return { index, weight };
+}
+
+/** Resample a channels-interleaved integer image (rows x cols x ch) to outRows x outCols. */
+function resize(src, rows, cols, ch, outRows, outCols) {
+  const across = taps(cols, outCols), down = taps(rows, outRows);
+  const mid = new Float64Array(rows * outCols * ch);
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < outCols; x++) {
+      for (let c = 0; c < ch; c++) {
+        let sum = 0;
+        for (let j = 0; j < 4; j++) sum += across.weight[x * 4 + j] * src[(y * cols + across.index[x * 4 + j]) * ch + c];
+        mid[(y * outCols + x) * ch + c] = floorDiv(sum + 128, 256);
+      }
+    }
+  }
+  const out = new Float64Array(outRows * outCols * ch);
+  for (let y = 0; y < outRows; y++) {
+    for (let j = 0; j < 4; j++) {
+      const w = down.weight[y * 4 + j], row = down.index[y * 4 + j] * outCols * ch;
+      for (let k = 0; k < outCols * ch; k++) out[y * outCols * ch + k] += w * mid[row + k];
+    }
+    for (let k = 0; k < outCols * ch; k++) out[y * outCols * ch + k] = floorDiv(out[y * outCols * ch + k] + 524288, 1048576);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- working picture (CODEC.md 8.5)
+
+const toSample = (x) => Math.min(Math.max(floorDiv(x + 2056, 16), 0), 255);
+const SPATIAL = { 0: 256, 1: 205, 2: 164, 4: 105, 5: 84, 8: 43 };
+
+function smooth(pic, rows, cols, ch, s) {
+  if (s === 0) return pic;
+  const lum = new Float64Array(rows * cols);
+  for (let i = 0; i < rows * cols; i++) lum[i] = ch === 3 ? pic[i * 3] + 2 * pic[i * 3 + 1] + pic[i * 3 + 2] : 4 * pic[i];
+  const out = new Uint8Array(pic.length);
+  const total = new Float64Array(ch);
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) {
+      total.fill(0);
+      let weights = 0;
+      const centre = lum[y * cols + x];
+      for (let dy = -2; dy <= 2; dy++) {
+        const yy = Math.min(Math.max(y + dy, 0), rows - 1);
+        for (let dx = -2; dx <= 2; dx++) {
+          const xx = Math.min(Math.max(x + dx, 0), cols - 1);
+          const d = lum[yy * cols + xx] - centre;
+          const w = SPATIAL[dy * dy + dx * dx] * Math.max(0, 4096 - floorDiv(64 * d * d, s * s));
+          weights += w;
+          for (let c = 0; c < ch; c++) total[c] += w * pic[(yy * cols + xx) * ch + c];
+        }
+      }
+      for (let c = 0; c < ch; c++) out[(y * cols + x) * ch + c] = floorDiv(total[c] + floorDiv(weights, 2), weights);
+    }
+  }
+  return out;
+}
+
+function workingPicture(entry, colour) {
+  const p = entry.payload;
+  if (p.length < 3) throw new PciError("wavelet-colour payload shorter than its 3-byte header", "descriptors.payload", entry.payloadAt);
+  if (entry.quant > 191) throw new PciError(`wavelet-colour quant ${entry.quant} above 191`, "descriptors.quant", entry.quantAt);
+  const ww = p[0] + 1, wh = p[1] + 1, strength = p[2];
+  const cw = Math.ceil(ww / 2), chh = Math.ceil(wh / 2);
+  const sizes = colour === "rgb" ? [[ww, wh], [cw, chh], [cw, chh]] : [[ww, wh]];
+  const luma = floorDiv(P16[entry.quant % 16] * 2 ** Math.floor(entry.quant / 16), 256);
+  const chroma = floorDiv(luma * 218 + 128, 256);
+  const planes = [];
+  try {
+    const dec = new RangeDecoder(p.subarray(3));
+    const lumaCtx = contexts(PRIORS.luma), chromaCtx = contexts(PRIORS.chroma);
+    const coded = sizes.map(([w, h], i) => {
+      const bands = emptyBands(w, h);
+      decodePlane(dec, i ? chromaCtx : lumaCtx, bands);
+      return bands;
+    });
+    coded.forEach((bands, i) => planes.push(inverse(dequantise(bands, i ? chroma : luma))));
+  } catch (error) {
+    if (error instanceof PciError) throw error;
+    throw new PciError(`corrupt wavelet-colour stream: ${error.message}`, "descriptors.payload", entry.payloadAt);
+  }
+  const n = ww * wh;
+  const ch = colour === "rgb" ? 3 : 1;
+  const pic = new Uint8Array(n * ch);
+  if (ch === 1) {
+    for (let i = 0; i < n; i++) pic[i] = toSample(planes[0].v[i]);
+  } else {
+    const cb = resize(planes[1].v, chh, cw, 1, wh, ww), cr = resize(planes[2].v, chh, cw, 1, wh, ww);
+    for (let i = 0; i < n; i++) {
+      const Y = planes[0].v[i];
+      pic[i * 3] = toSample(Y + floorDiv(91881 * cr[i] + 32768, 65536));
+      pic[i * 3 + 1] = toSample(Y - floorDiv(22554 * cb[i] + 46802 * cr[i] + 32768, 65536));
+      pic[i * 3 + 2] = toSample(Y + floorDiv(116130 * cb[i] + 32768, 65536));
+    }
+  }
+  return { rows: wh, cols: ww, ch, pixels: smooth(pic, wh, ww, ch, strength) };
+}
+
+// ---------------------------------------------------------------- the generator (CODEC.md 6)
+
+/** Decode with the embedded generator: { width, height, channels (3 or 1), data: Uint8Array }. */
+export function decode(bytes, size = {}) {
+  const file = parse(bytes);
+  const width = size.width ?? file.width, height = size.height ?? file.height;
+  if (!(width >= 1 && width <= MAX_DIMENSION && height >= 1 && height <= MAX_DIMENSION)) {
+    throw new PciError(`output size ${width}x${height} outside 1..${MAX_DIMENSION}`, "size");
+  }
+  const known = { 1: 1, 2: 1, 3: 1 };
+  for (const d of file.descriptors) {
+    if (!(d.kind in known)) throw new PciError(`descriptor kind ${d.kind} is unknown to pcimg/parametric`, "descriptors.kind", d.offset);
+    if (d.version !== known[d.kind]) throw new PciError(`descriptor kind ${d.kind} version ${d.version} is unsupported`, "descriptors.version", d.versionAt);
+  }
+  const bases = file.descriptors.filter((d) => d.kind === 1 || d.kind === 3);
+  if (bases.length > 1) throw new PciError("descriptor kinds 1 and 3 are both base layers", "descriptors.kind", bases[1].offset);
+  const unsupported = file.descriptors.find((d) => d.kind !== 3);
+  if (unsupported) throw new PciError(`descriptor kind ${unsupported.kind} is not implemented by pci.mjs`, "descriptors.kind", unsupported.offset);
+  const ch = file.colour === "rgb" ? 3 : 1;
+  const wavelet = file.descriptors.find((d) => d.kind === 3);
+  const data = new Uint8Array(width * height * ch);
+  if (!wavelet) {
+    data.fill(128); // every plane 0: Y = 0 is level 128, no chroma
+    return { width, height, channels: ch, data };
+  }
+  const pic = workingPicture(wavelet, file.colour);
+  const out = resize(pic.pixels, pic.rows, pic.cols, ch, height, width);
+  for (let i = 0; i < out.length; i++) data[i] = Math.min(Math.max(out[i], 0), 255);
+  return { width, height, channels: ch, data };
+}
+
+/** Binary PPM (P6) or PGM (P5) bytes of a decode. */
+export function toPnm({ width, height, channels, data }) {
+  const head = new TextEncoder().encode(`${channels === 3 ? "P6" : "P5"}\n${width} ${height}\n255\n`);
+  const out = new Uint8Array(head.length + data.length);
+  out.set(head);
+  out.set(data, head.length);
+  return out;
+}
+
+// The kind-3 context priors: spec/data/wavelet-priors-v1.json (SHA-256 in CODEC.md 8.3),
+// copied here by web/build.py so the module has no dependencies; a test holds them equal.
+// BEGIN PRIORS
+const PRIORS = {"luma":{"ll_zero":[263,338,167],"ll_sign":[961],"ll_mag":[[579,757,1001,1202,1536,1707,1024,1024,1024,1024,1024,1024],[581,807,1176,1536,1877,1024,1024,1024,1024,1024,1024,1024],[320,614,908,1325,1690,1959,1024,1024,1024,1024,1024,1024]],"block":[1977,1288,1709,751,1291,417,1975,1301,1693,775,1030,370,1984,1740,1787,1449,1664,1024,1824,727,1500,377,1037,181,1849,895,1497,350,1037,182,1900,948,1600,605,1175,361,332,210,308,131,485,67,120,231,194,107,117,64,463,330,534,238,572,172],"sig":[1917,1830,1770,1739,1563,1553,1687,1710,1531,1653,1338,1391,1556,1543,1487,1428,1276,1493,933,1317,1013,1024,835,996,273,1365,328,1365,309,683,1896,1726,1727,1581,1458,1263,1634,1566,1462,1459,1207,1192,1403,1370,1351,1282,1050,1079,1131,1087,1035,1006,853,893,613,1069,810,775,549,556,1722,1416,1676,1524,1375,1221,1303,1108,1362,1261,1142,1012,870,809,1115,1129,849,889,670,657,863,912,663,656,393,418,674,675,468,464],"sign":[1037,1306,666,1011,1215,808,1006,1109,1000],"mag":[[1984,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1776,1984,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1873,1970,1877,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1788,1984,1902,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1485,1915,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1562,1674,1731,1707,1365,1024,1024,1024,1024,1024,1024,1024],[1463,1676,1877,1877,1024,1024,1024,1024,1024,1024,1024,1024],[982,1405,1660,1827,1836,1536,1024,1024,1024,1024,1024,1024]]},"chroma":{"ll_zero":[1133,983,564],"ll_sign":[997],"ll_mag":[[1513,1636,1741,1755,1024,1024,1024,1024,1024,1024,1024,1024],[1410,1664,1506,1843,1024,1024,1024,1024,1024,1024,1024,1024],[928,1207,1423,1911,1365,1024,1024,1024,1024,1024,1024,1024]],"block":[1984,1768,1918,1138,1638,512,1984,1657,1851,1249,1024,1170,1984,1984,1707,1707,1024,1024,1885,1144,1666,816,1024,263,1905,1337,1704,959,1638,573,1984,1372,1805,1219,1365,1024,1065,727,1065,569,683,439,929,1055,922,828,878,293,1465,1434,1273,866,819,512],"sig":[1962,1832,1759,1593,1439,1024,1829,1365,1631,1755,1411,1365,1718,1024,1456,1365,1630,1365,1229,1024,1365,1024,585,1024,1024,1024,1024,1024,1024,1024,1917,1613,1720,1469,1478,1084,1775,1645,1673,1489,1330,1502,1638,1609,1567,1331,1123,1252,843,1170,1446,1229,1024,1103,512,1024,1024,1024,1170,683,1802,1407,1796,1523,1365,1707,1526,1247,1609,1365,1229,1155,1226,954,1505,1117,1222,1365,942,785,1182,1170,899,1280,531,1024,1024,1024,745,1024],"sign":[1019,1341,983,973,1202,805,1034,1058,871],"mag":[[1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1931,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1943,1975,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1869,1916,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1633,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1821,1809,1792,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1622,1852,1843,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1340,1616,1838,1638,1024,1024,1024,1024,1024,1024,1024,1024]]}};
+// END PRIORS
+
+if (typeof process !== "undefined" && process.argv && import.meta.url === `file://${process.argv[1]}`) {
+  const [input, output, sizeText] = process.argv.slice(2);
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  try {
+    const size = sizeText ? { width: Number(sizeText.split("x")[0]), height: Number(sizeText.split("x")[1]) } : {};
+    writeFileSync(output, toPnm(decode(readFileSync(input), size)));
+  } catch (error) {
+    console.error(`pci.mjs: ${error.message}`);
+    process.exit(1);
+  }
+}
