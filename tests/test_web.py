@@ -81,3 +81,36 @@ def test_files_the_encoder_makes_decode_identically(photo, tmp_path, size, mode,
 def test_embedded_priors_are_the_normative_ones():
     result = subprocess.run(["python3", str(ROOT / "web" / "build.py"), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.fixture(scope="module")
+def served():
+    """ROOT over HTTP on localhost (a module script and fetch() need http, and crypto.subtle a secure
+    context, which localhost is)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *args: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("name, size", [("wavelet-kodak-491", None), ("wavelet-grey", None),
+                                        ("wavelet-portrait", (37, 23))])  # fmt: skip
+def test_the_page_shows_the_same_pixels_in_headless_chromium(served, name, size):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser, "chromium is needed for the browser test (.ci/run installs the Debian package)"
+    record = json.loads((VECTORS / "valid" / f"{name}.json").read_text("utf-8"))
+    query = f"src=/spec/vectors/valid/{name}.pci" + (f"&width={size[0]}&height={size[1]}" if size else "")
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000", "--dump-dom",
+         f"{served}/web/index.html?{query}"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    expected = record["decoded_at"]["sha256"] if size else record["decoded_sha256"]
+    assert f"sha256 {expected}" in result.stdout, result.stdout[-2000:]
