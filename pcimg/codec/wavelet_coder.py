@@ -1,9 +1,10 @@
 """Context coding of quantised wavelet bands with the binary range coder (kind 3).
 
-One traversal serves both directions, so encoder and decoder cannot disagree on contexts:
-per plane the LL band (MED prediction, residuals), then each detail level coarse to fine,
-orientations HL, LH, HH, and in each band 4x4 blocks in raster order, each with a flag that
-says whether it holds a non-zero value. Contexts read only values already coded. The
+The decoder's traversal, which also encodes (small pictures, and the reference the encoder's
+array version in ``wavelet_encode`` is tested against): per plane the LL band (MED
+prediction, residuals), then each detail level coarse to fine, orientations HL, LH, HH, and
+in each band 4x4 blocks in raster order, each with a flag that says whether it holds a
+non-zero value. Contexts read only values already coded. The
 contexts start from trained probabilities (spec/data/wavelet-priors-v1.json): a payload is a
 few hundred bytes, too short for contexts to learn from one half. spec/CODEC.md section 8.3.
 """
