@@ -7,6 +7,7 @@ from typing import Any
 
 from ..primitives.printable import printable
 from .container import PciFile
+from .registry import DESCRIPTOR_KINDS
 
 
 def _plain(value: Any) -> Any:
@@ -66,7 +67,9 @@ def render_text(info: dict[str, Any]) -> str:
     if info["recipe"]:
         lines.append("recipe: " + ", ".join(f"{k}={v}" for k, v in info["recipe"].items()))
     for d in info["descriptors"]:
-        lines.append(f"descriptor: kind {d['kind']} v{d['version']} quant {d['quant']}, {d['bytes']} bytes")
+        entry = DESCRIPTOR_KINDS.by_code(d["kind"])
+        kind = f"kind {d['kind']}" + (f" ({entry.name})" if entry else "")
+        lines.append(f"descriptor: {kind} v{d['version']} quant {d['quant']}, {d['bytes']} bytes")
     if info["prompt"]:
         p = info["prompt"]
         lines.append(f"prompt ({p['codec']}, {p['bytes']} bytes): {printable(p['text'])}")
