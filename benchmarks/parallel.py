@@ -25,6 +25,12 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def runs(jobs: int, ray: bool) -> dict[str, list[str]]:
+    """The command-line flags of each compared run, by name."""
+    chosen = {"--jobs 1": ["--jobs", "1"], f"--jobs {jobs}": ["--jobs", str(jobs)]}
+    return chosen | ({"--engine ray": ["--engine", "ray"]} if ray else {})
+
+
 def digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
@@ -37,16 +43,13 @@ def main() -> None:
     ap.add_argument("--no-ray", action="store_true")
     args = ap.parse_args()
     images = sorted(str(p) for p in args.images.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
-    runs = {"--jobs 1": ["--jobs", "1"], f"--jobs {args.jobs}": ["--jobs", str(args.jobs)]}
-    if not args.no_ray:
-        runs["--engine ray"] = ["--engine", "ray"]
     print(f"{len(images)} images, {args.max_bytes} bytes")
     print("| step | run | wall s | x --jobs 1 | images/s | same bytes as --jobs 1 |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         results = {}
-        for index, (name, flags) in enumerate(runs.items()):
+        for index, (name, flags) in enumerate(runs(args.jobs, not args.no_ray).items()):
             pci, png = root / f"pci{index}", root / f"png{index}"
             budget = ["--max-bytes", str(args.max_bytes)]
             encode = timed(["encode", *images, "-o", f"{pci}/", *budget, *flags])

@@ -11,7 +11,6 @@ Usage: python benchmarks/parallel_models.py [--count 12] [--jobs N] [--no-ray]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from parallel import digests, runs  # noqa: E402
 from PIL import Image  # noqa: E402
 from tiny_models import SD_ID, build_sd  # noqa: E402
 
@@ -46,21 +47,18 @@ def main() -> None:
                                    recipe=Recipe(steps=2, strength_permille=1000))  # fmt: skip
             files.append(root / f"p{i}.pci")
             pcimg.save(pci, files[-1])
-        runs = {"--jobs 1": ["--jobs", "1"], f"--jobs {args.jobs}": ["--jobs", str(args.jobs)]}
-        if not args.no_ray:
-            runs["--engine ray"] = ["--engine", "ray"]
         print(f"{args.count} files, tiny SD img2img 2 steps")
         print("| run | wall s | images/s | same pixels as --jobs 1 |")
         print("|---|---|---|---|")
         baseline = None
-        for index, (name, flags) in enumerate(runs.items()):
+        for index, (name, flags) in enumerate(runs(args.jobs, not args.no_ray).items()):
             out = root / f"out{index}"
             command = ["decode", *map(str, files), "-o", f"{out}/", "--model-dir", str(root / "models"),
                        "--no-hf-cache", *flags]  # fmt: skip
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "pcimg", *command], check=True, capture_output=True)
             wall = time.perf_counter() - start
-            found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
+            found = digests(out)
             baseline = baseline or found
             print(f"| {name} | {wall:.2f} | {args.count / wall:.2f} | {found == baseline} |")
 
