@@ -43,7 +43,6 @@ class Analysis:
     colour: str
     coeffs: tuple[np.ndarray, ...]  # per plane, (MAX_GRID rows, MAX_GRID cols) sized to aspect
     energy: tuple[float, ...]  # mean square of each plane
-    luma: np.ndarray  # full-resolution Y - 128, float
 
     def grid(self, long_side: int) -> tuple[int, int]:
         """(kx, ky) with ``long_side`` coefficients along the longer axis, at most one per pixel."""
@@ -71,7 +70,7 @@ def analyse(array: np.ndarray, colour_name: str) -> Analysis:
             small = np.asarray(Image.fromarray(plane.astype(np.float32), "F").resize(small_size, Image.Resampling.BOX))
         coeffs.append(dct.analyse(small.astype(np.float64), kx_max, ky_max))
         energy.append(float(np.mean(small.astype(np.float64) ** 2)))
-    return Analysis(width, height, colour_name, tuple(coeffs), tuple(energy), planes[0])
+    return Analysis(width, height, colour_name, tuple(coeffs), tuple(energy))
 
 
 @dataclass(frozen=True)
@@ -94,6 +93,11 @@ def dct_trial(analysis: Analysis, long_side: int, quant: int) -> Trial:
         indices.append(q)
     payload = dct_colour.encode_payload(layout, indices)
     return Trial(Descriptor(dct_colour.KIND, dct_colour.VERSION, quant, payload), error)
+
+
+def full_luma(array: np.ndarray, colour_name: str) -> np.ndarray:
+    """Y - 128 at full resolution, float: what texture and seed search measure detail on."""
+    return (colour.rgb_to_planes(array) if colour_name == "rgb" else colour.grey_to_planes(array))[0]
 
 
 def texture_descriptor(luma: np.ndarray, long_regions: int) -> Descriptor:
@@ -275,7 +279,6 @@ def encode_image(
     if reduce_to is None and (array.shape[1], array.shape[0]) != (width, height):
         raise PciError("a draft-decoded image cannot carry texture or a seed search", field="image")
     coder = BASES[base](array, colour_name)
-    luma = (colour.rgb_to_planes(array) if colour_name == "rgb" else colour.grey_to_planes(array))[0]
     template = PciFile(
         width=width,
         height=height,
@@ -288,7 +291,7 @@ def encode_image(
     )
     extra: tuple[Descriptor, ...] = ()
     if use_texture and max_bytes >= MIN_TEXTURE_BUDGET:
-        extra = (texture_descriptor(luma, 4 if max_bytes < 700 else 6),)
+        extra = (texture_descriptor(full_luma(array, colour_name), 4 if max_bytes < 700 else 6),)
     words = prompt.split() if (prompt and trim_prompt) else []
 
     def shortened(template: PciFile) -> PciFile:
@@ -324,7 +327,7 @@ def encode_image(
         if len(write(pci)) > max_bytes:
             pci = pci.replace(seed=seed)
     elif seed_search > 1:
-        pci = pci.replace(seed=search_seed(pci, luma, seed_search))
+        pci = pci.replace(seed=search_seed(pci, full_luma(array, colour_name), seed_search))
         if len(write(pci)) > max_bytes:  # a larger seed varint may not fit
             pci = pci.replace(seed=seed)
     if digest:
