@@ -36,13 +36,18 @@ def kinds(path: Path) -> set[int]:
 
 DECODABLE = [
     p for p in sorted((VECTORS / "valid").glob("*.pci"))
-    if kinds(p) <= {3} and "decoded_sha256" in json.loads(p.with_suffix(".json").read_text("utf-8"))
+    if "decoded_sha256" in json.loads(p.with_suffix(".json").read_text("utf-8"))
+]  # fmt: skip
+DECODE_STAGE = [
+    p for p in sorted((VECTORS / "invalid").glob("*.pci"))
+    if json.loads(p.with_suffix(".json").read_text("utf-8"))["stage"] == "decode"
 ]  # fmt: skip
 
 
 def test_the_vectors_it_covers():
-    assert len([p for p in DECODABLE if kinds(p)]) >= 6  # every kind-3 vector without texture
-    assert any(not kinds(p) for p in DECODABLE)  # and prompt-only files (planes of zeros)
+    covered = set().union(*(kinds(p) for p in DECODABLE))
+    assert covered == {1, 2, 3} and any(not kinds(p) for p in DECODABLE)  # every kind, and prompt-only files
+    assert len(DECODABLE) >= 25 and len(DECODE_STAGE) >= 10
 
 
 @pytest.mark.parametrize("vector", DECODABLE, ids=lambda p: p.stem)
@@ -55,8 +60,8 @@ def test_valid_vectors_decode_to_the_recorded_pixels(vector, tmp_path):
     assert hashlib.sha256(pixels(out)).hexdigest() == record["decoded_at"]["sha256"]
 
 
-@pytest.mark.parametrize("vector", sorted((VECTORS / "invalid").glob("x-wavelet-*.pci")), ids=lambda p: p.stem)
-def test_invalid_kind3_vectors_are_rejected_at_the_recorded_field_and_offset(vector, tmp_path):
+@pytest.mark.parametrize("vector", DECODE_STAGE, ids=lambda p: p.stem)
+def test_decode_stage_vectors_are_rejected_at_the_recorded_field_and_offset(vector, tmp_path):
     record = json.loads(vector.with_suffix(".json").read_text("utf-8"))
     result = node_decode(vector, tmp_path / "out.ppm")
     assert result.returncode == 1
@@ -68,9 +73,11 @@ def test_invalid_kind3_vectors_are_rejected_at_the_recorded_field_and_offset(vec
     [((768, 512), "RGB", 983, None), ((96, 64), "L", 200, (33, 21)), ((77, 45), "RGB", 300, (400, 250)),
      ((40, 90), "RGB", 120, None), ((256, 171), "RGB", 4000, (32, 32))],
 )  # fmt: skip
-def test_files_the_encoder_makes_decode_identically(photo, tmp_path, size, mode, budget, out_size):
+@pytest.mark.parametrize("base", ["wavelet", "dct"])
+def test_files_the_encoder_makes_decode_identically(photo, tmp_path, size, mode, budget, out_size, base):
     path = tmp_path / "x.pci"
-    path.write_bytes(pcimg.encode(photo.convert(mode).resize(size, Image.Resampling.LANCZOS), max_bytes=budget))
+    image = photo.convert(mode).resize(size, Image.Resampling.LANCZOS)
+    path.write_bytes(pcimg.encode(image, max_bytes=budget, base=base, texture=True, seed=7))
     out = tmp_path / "x.ppm"
     result = node_decode(path, out, out_size)
     assert result.returncode == 0, result.stderr

@@ -1,7 +1,8 @@
 // pci.mjs: a dependency-free decoder of .pci files (format 1.x, file form) with the embedded
 // generator pcimg/parametric, for browsers and node. Written from spec/SPEC.md and
-// spec/CODEC.md (sections 1, 6, 8, 9); it decodes descriptor kind 3 (wavelet-colour), the
-// kind pcimg's encoder writes, and files without descriptors, pixel-identical to pcimg.
+// spec/CODEC.md; it decodes descriptor kinds 1, 2 and 3 (and files without descriptors),
+// pixel-identical to pcimg. decode(bytes, { width, height, detail: false }) gives the base
+// layer (no kind-2 detail).
 // Integers: every value stays below 2^53, so plain numbers are exact; shifts of values that
 // may pass 32 bits are written as floor divisions.
 //
@@ -43,6 +44,21 @@ function crc32(bytes, end) {
 }
 
 class Reader {
+  bigVarint(field) {
+    const start = this.pos;
+    let value = 0n;
+    for (let i = 0; ; i++) {
+      if (i >= 10) throw new PciError("varint longer than 10 bytes", field, start);
+      const b = this.u8(field);
+      value |= BigInt(b & 0x7f) << BigInt(7 * i);
+      if (!(b & 0x80)) {
+        if (b === 0 && i > 0) throw new PciError("non-canonical varint", field, start);
+        if (value >= 1n << 64n) throw new PciError("varint of 2^64 or more", field, start);
+        return value;
+      }
+    }
+  }
+
   constructor(bytes, start, end, field) {
     this.bytes = bytes;
     this.pos = start;
@@ -64,7 +80,7 @@ class Reader {
       scale *= 128;
       if (!(b & 0x80)) {
         if (b === 0 && i > 0) throw new PciError("non-canonical varint", field, start);
-        return value; // values past 2^53 lose precision: only the seed can, and kind 3 ignores it
+        return value; // past 2^53 this loses precision: the seed is read with bigVarint instead
       }
     }
   }
@@ -92,8 +108,8 @@ export function parse(bytes) {
   const colourAt = r.pos;
   const colourCode = r.u8("header.colour");
   if (colourCode > 1) throw new PciError(`colour code ${colourCode} unknown`, "header.colour", colourAt);
-  r.varint("header.seed");
-  const file = { width, height, colour: colourCode === 0 ? "rgb" : "grey", minorVersion: bytes[9], descriptors: [], hasPrompt: false };
+  const seed = r.bigVarint("header.seed");
+  const file = { width, height, colour: colourCode === 0 ? "rgb" : "grey", seed, minorVersion: bytes[9], descriptors: [], hasPrompt: false };
   let previous = -1;
   while (r.pos < crcAt) {
     const typeAt = r.pos;
@@ -487,6 +503,161 @@ function workingPicture(entry, colour) {
   return { rows: wh, cols: ww, ch, pixels: smooth(pic, wh, ww, ch, strength) };
 }
 
+// ---------------------------------------------------------------- kind 1 (CODEC.md 3, 4)
+
+const POW2_EIGHTHS = [4096, 4467, 4871, 5312, 5793, 6317, 6889, 7512];
+let periodTable = null;
+
+function period() {
+  if (periodTable === null) {
+    const T = Array.from({ length: 1025 }, (_, j) => Math.round(16384 * Math.SQRT2 * Math.cos((Math.PI * j) / 2048)));
+    periodTable = new Float64Array(4096);
+    for (let j = 0; j < 4096; j++) {
+      periodTable[j] = j < 1024 ? T[j] : j < 2048 ? -T[2048 - j] : j < 3072 ? -T[j - 2048] : T[4096 - j];
+    }
+  }
+  return periodTable;
+}
+
+/** b(u, x, n) for u < count, x < n, as rows of a Float64Array (count x n). */
+function basis(count, n) {
+  const F = period();
+  const out = new Float64Array(count * n);
+  for (let u = 0; u < count; u++) {
+    for (let x = 0; x < n; x++) {
+      if (u === 0) {
+        out[x] = 16384;
+        continue;
+      }
+      const phase = Math.floor((((u * (2 * x + 1)) % (4 * n)) * 65536) / (4 * n));
+      const i = phase >> 4, f = phase & 15;
+      out[u * n + x] = floorDiv(F[i] * (16 - f) + F[(i + 1) % 4096] * f + 8, 16);
+    }
+  }
+  return out;
+}
+
+function scanOrder(kx, ky) {
+  const order = [];
+  for (let v = 0; v < ky; v++) for (let u = 0; u < kx; u++) order.push([v, u]);
+  return order.sort((a, b) => a[1] * ky + a[0] * kx - (b[1] * ky + b[0] * kx) || a[0] - b[0] || a[1] - b[1]);
+}
+
+/** The kind-1 planes (Q4, luma first) synthesised at width x height. */
+function dctPlanes(entry, colour, width, height) {
+  const p = entry.payload;
+  const field = "descriptors.payload";
+  if (p.length < 4) throw new PciError("dct-colour payload shorter than its 4-byte header", field, entry.payloadAt);
+  if (entry.quant > 120) throw new PciError(`dct-colour quant ${entry.quant} above 120`, "descriptors.quant", entry.quantAt);
+  const [kx, ky, cx, cy] = p;
+  if (kx < 1 || kx > 128 || ky < 1 || ky > 128) throw new PciError(`dct-colour luma grid ${kx}x${ky} outside 1..128`, field, entry.payloadAt);
+  const chromaOk = colour === "rgb" ? cx >= 1 && cx <= 128 && cy >= 1 && cy <= 128 : cx === 0 && cy === 0;
+  if (!chromaOk) throw new PciError(`dct-colour chroma grid ${cx}x${cy} invalid for colour '${colour}'`, field, entry.payloadAt);
+  const grids = colour === "rgb" ? [[kx, ky], [cx, cy], [cx, cy]] : [[kx, ky]];
+  const dec = new RangeDecoder(p.subarray(4));
+  const ctx = [0, 1].map((c) => ({ last: DCT_PRIORS.last[c].slice(), zero: DCT_PRIORS.zero[c].slice(), mag: DCT_PRIORS.mag[c].map((r) => r.slice()) }));
+  const base = POW2_EIGHTHS[entry.quant % 8] * 2 ** Math.floor(entry.quant / 8);
+  return grids.map(([gx, gy], plane) => {
+    const c = plane ? 1 : 0;
+    const order = scanOrder(gx, gy);
+    const q = new Float64Array(gx * gy);
+    try {
+      const last = dec.uint(ctx[c].last);
+      if (last > order.length) throw new Error(`plane ${plane} codes ${last} coefficients, grid holds ${order.length}`);
+      let prev = 0;
+      for (let i = 0; i < last; i++) {
+        const band = Math.min(32 - Math.clz32(i), 11); // bit_length(i)
+        const nonzero = i === last - 1 ? 1 : dec.bit(ctx[c].zero, 2 * band + prev);
+        if (nonzero) {
+          const negative = dec.direct(1);
+          const magnitude = dec.uint(ctx[c].mag[band]) + 1;
+          if (magnitude > 65536) throw new Error(`coefficient magnitude ${magnitude} too large`);
+          const [v, u] = order[i];
+          q[v * gx + u] = negative ? -magnitude : magnitude;
+        }
+        prev = nonzero;
+      }
+    } catch (error) {
+      throw new PciError(`corrupt dct-colour stream: ${error.message}`, field, entry.payloadAt);
+    }
+    const weight = plane ? 6 : 4;
+    for (let v = 0; v < gy; v++) {
+      for (let u = 0; u < gx; u++) {
+        const step = Math.max(1, floorDiv(base * (32 + u + v) * weight, 524288));
+        const D = q[v * gx + u] * step;
+        if (Math.abs(D) > 65536) throw new PciError("dct-colour coefficient exceeds 2**16 after dequantisation", field, entry.payloadAt);
+        q[v * gx + u] = D;
+      }
+    }
+    const bx = basis(gx, width), by = basis(gy, height);
+    const rows = new Float64Array(gy * width);
+    for (let v = 0; v < gy; v++) {
+      for (let x = 0; x < width; x++) {
+        let sum = 0;
+        for (let u = 0; u < gx; u++) sum += q[v * gx + u] * bx[u * width + x];
+        rows[v * width + x] = floorDiv(sum + 8192, 16384);
+      }
+    }
+    const out = new Float64Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        let sum = 0;
+        for (let v = 0; v < gy; v++) sum += by[v * height + y] * rows[v * width + x];
+        out[y * width + x] = floorDiv(sum + 8192, 16384);
+      }
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- kind 2 (CODEC.md 2, 5)
+
+const AMPLITUDES = [0, 8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512, 724, 1024];
+const MASK64 = (1n << 64n) - 1n;
+
+/** SplitMix64 output i for seed s, as a BigInt. */
+function splitmix64(seed, i) {
+  let z = (seed + (BigInt(i) + 1n) * 0x9e3779b97f4a7c15n) & MASK64;
+  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
+  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK64;
+  return z ^ (z >> 31n);
+}
+
+function interpolation(regions, n) {
+  const i0 = new Int32Array(n), i1 = new Int32Array(n), f = new Int32Array(n);
+  for (let x = 0; x < n; x++) {
+    const r8 = Math.min(Math.max(Math.floor(((2 * x + 1) * regions * 128) / n) - 128, 0), (regions - 1) * 256);
+    i0[x] = r8 >> 8;
+    i1[x] = Math.min(i0[x] + 1, regions - 1);
+    f[x] = r8 & 255;
+  }
+  return { i0, i1, f };
+}
+
+/** The kind-2 detail (Q4 luma) at width x height. */
+function textureDetail(entry, seed, width, height) {
+  const p = entry.payload;
+  const field = "descriptors.payload";
+  if (p.length < 3) throw new PciError("texture payload shorter than its 3-byte header", field, entry.payloadAt);
+  const [rx, ry, gain] = p;
+  if (rx < 1 || rx > 32 || ry < 1 || ry > 32) throw new PciError(`texture grid ${rx}x${ry} outside 1..32`, field, entry.payloadAt);
+  const count = rx * ry;
+  if (p.length !== 3 + Math.ceil(count / 2)) throw new PciError("texture payload length does not match its grid", field, entry.payloadAt);
+  if (count % 2 && (p[p.length - 1] & 15) !== 0) throw new PciError("texture padding nibble is not 0", field, entry.payloadAt);
+  const level = (k) => (k % 2 ? p[3 + (k >> 1)] & 15 : p[3 + (k >> 1)] >> 4);
+  const ax = interpolation(rx, width), ay = interpolation(ry, height);
+  const detail = new Float64Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const row = (j) => AMPLITUDES[level(j * rx + ax.i0[x])] * (256 - ax.f[x]) + AMPLITUDES[level(j * rx + ax.i1[x])] * ax.f[x];
+      const amp = floorDiv(row(ay.i0[y]) * (256 - ay.f[y]) + row(ay.i1[y]) * ay.f[y] + 32768, 65536);
+      const n = Number(splitmix64(seed, y * width + x) >> 48n) - 32768;
+      detail[y * width + x] = floorDiv(n * amp * gain * 887, 2 ** 30);
+    }
+  }
+  return detail;
+}
+
 // ---------------------------------------------------------------- the generator (CODEC.md 6)
 
 /** Decode with the embedded generator: { width, height, channels (3 or 1), data: Uint8Array }. */
@@ -503,18 +674,35 @@ export function decode(bytes, size = {}) {
   }
   const bases = file.descriptors.filter((d) => d.kind === 1 || d.kind === 3);
   if (bases.length > 1) throw new PciError("descriptor kinds 1 and 3 are both base layers", "descriptors.kind", bases[1].offset);
-  const unsupported = file.descriptors.find((d) => d.kind !== 3);
-  if (unsupported) throw new PciError(`descriptor kind ${unsupported.kind} is not implemented by pci.mjs`, "descriptors.kind", unsupported.offset);
   const ch = file.colour === "rgb" ? 3 : 1;
-  const wavelet = file.descriptors.find((d) => d.kind === 3);
+  const find = (kind) => file.descriptors.find((d) => d.kind === kind);
+  const texture = size.detail === false ? undefined : find(2);
+  const detail = texture ? textureDetail(texture, file.seed, width, height) : null;
   const data = new Uint8Array(width * height * ch);
-  if (!wavelet) {
-    data.fill(128); // every plane 0: Y = 0 is level 128, no chroma
+  const clamp = (x) => Math.min(Math.max(x, 0), 255);
+  const wavelet = find(3);
+  if (wavelet) {
+    const pic = workingPicture(wavelet, file.colour);
+    const out = resize(pic.pixels, pic.rows, pic.cols, ch, height, width);
+    for (let i = 0; i < out.length; i++) {
+      data[i] = detail ? clamp(clamp(out[i]) + floorDiv(detail[Math.floor(i / ch)] + 8, 16)) : clamp(out[i]);
+    }
     return { width, height, channels: ch, data };
   }
-  const pic = workingPicture(wavelet, file.colour);
-  const out = resize(pic.pixels, pic.rows, pic.cols, ch, height, width);
-  for (let i = 0; i < out.length; i++) data[i] = Math.min(Math.max(out[i], 0), 255);
+  const dct = find(1);
+  const planes = dct ? dctPlanes(dct, file.colour, width, height) : Array.from({ length: ch }, () => new Float64Array(width * height));
+  if (detail) for (let i = 0; i < width * height; i++) planes[0][i] += detail[i];
+  for (let i = 0; i < width * height; i++) {
+    const Y = planes[0][i];
+    if (ch === 1) {
+      data[i] = toSample(Y);
+      continue;
+    }
+    const cb = planes[1][i], cr = planes[2][i];
+    data[i * 3] = toSample(Y + floorDiv(91881 * cr + 32768, 65536));
+    data[i * 3 + 1] = toSample(Y - floorDiv(22554 * cb + 46802 * cr + 32768, 65536));
+    data[i * 3 + 2] = toSample(Y + floorDiv(116130 * cb + 32768, 65536));
+  }
   return { width, height, channels: ch, data };
 }
 
@@ -527,10 +715,12 @@ export function toPnm({ width, height, channels, data }) {
   return out;
 }
 
-// The kind-3 context priors: spec/data/wavelet-priors-v1.json (SHA-256 in CODEC.md 8.3),
-// copied here by web/build.py so the module has no dependencies; a test holds them equal.
+// The context priors of kinds 3 and 1: spec/data/wavelet-priors-v1.json and dct-priors-v1.json
+// (SHA-256 in CODEC.md 8.3 and 4), copied here by web/build.py so the module has no
+// dependencies; a test holds them equal.
 // BEGIN PRIORS
 const PRIORS = {"luma":{"ll_zero":[263,338,167],"ll_sign":[961],"ll_mag":[[579,757,1001,1202,1536,1707,1024,1024,1024,1024,1024,1024],[581,807,1176,1536,1877,1024,1024,1024,1024,1024,1024,1024],[320,614,908,1325,1690,1959,1024,1024,1024,1024,1024,1024]],"block":[1977,1288,1709,751,1291,417,1975,1301,1693,775,1030,370,1984,1740,1787,1449,1664,1024,1824,727,1500,377,1037,181,1849,895,1497,350,1037,182,1900,948,1600,605,1175,361,332,210,308,131,485,67,120,231,194,107,117,64,463,330,534,238,572,172],"sig":[1917,1830,1770,1739,1563,1553,1687,1710,1531,1653,1338,1391,1556,1543,1487,1428,1276,1493,933,1317,1013,1024,835,996,273,1365,328,1365,309,683,1896,1726,1727,1581,1458,1263,1634,1566,1462,1459,1207,1192,1403,1370,1351,1282,1050,1079,1131,1087,1035,1006,853,893,613,1069,810,775,549,556,1722,1416,1676,1524,1375,1221,1303,1108,1362,1261,1142,1012,870,809,1115,1129,849,889,670,657,863,912,663,656,393,418,674,675,468,464],"sign":[1037,1306,666,1011,1215,808,1006,1109,1000],"mag":[[1984,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1776,1984,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1873,1970,1877,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1788,1984,1902,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1485,1915,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1562,1674,1731,1707,1365,1024,1024,1024,1024,1024,1024,1024],[1463,1676,1877,1877,1024,1024,1024,1024,1024,1024,1024,1024],[982,1405,1660,1827,1836,1536,1024,1024,1024,1024,1024,1024]]},"chroma":{"ll_zero":[1133,983,564],"ll_sign":[997],"ll_mag":[[1513,1636,1741,1755,1024,1024,1024,1024,1024,1024,1024,1024],[1410,1664,1506,1843,1024,1024,1024,1024,1024,1024,1024,1024],[928,1207,1423,1911,1365,1024,1024,1024,1024,1024,1024,1024]],"block":[1984,1768,1918,1138,1638,512,1984,1657,1851,1249,1024,1170,1984,1984,1707,1707,1024,1024,1885,1144,1666,816,1024,263,1905,1337,1704,959,1638,573,1984,1372,1805,1219,1365,1024,1065,727,1065,569,683,439,929,1055,922,828,878,293,1465,1434,1273,866,819,512],"sig":[1962,1832,1759,1593,1439,1024,1829,1365,1631,1755,1411,1365,1718,1024,1456,1365,1630,1365,1229,1024,1365,1024,585,1024,1024,1024,1024,1024,1024,1024,1917,1613,1720,1469,1478,1084,1775,1645,1673,1489,1330,1502,1638,1609,1567,1331,1123,1252,843,1170,1446,1229,1024,1103,512,1024,1024,1024,1170,683,1802,1407,1796,1523,1365,1707,1526,1247,1609,1365,1229,1155,1226,954,1505,1117,1222,1365,942,785,1182,1170,899,1280,531,1024,1024,1024,745,1024],"sign":[1019,1341,983,973,1202,805,1034,1058,871],"mag":[[1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1931,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1943,1975,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1869,1916,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1633,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1821,1809,1792,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1622,1852,1843,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1340,1616,1838,1638,1024,1024,1024,1024,1024,1024,1024,1024]]}};
+const DCT_PRIORS = {"last":[[64,64,64,64,64,64,64,64,216,527,303,1745],[64,64,83,171,245,137,503,512,1024,1934,1024,1024]],"zero":[[64,1024,1024,108,512,114,205,134,390,121,443,251,502,324,787,464,1163,554,1419,752,1499,1045,1883,1478],[138,1024,341,644,661,236,1100,436,1100,514,1085,705,1300,807,1498,1033,1701,1285,1865,1584,1984,1877,1024,1024]],"mag":[[[64,64,108,332,384,759,910,1489,1536,1024,1024,1024],[166,234,512,492,717,1024,1280,1536,1024,1024,1024,1024],[144,275,382,460,788,1147,1024,1755,1024,1024,1024,1024],[223,347,492,742,1142,1451,1536,1365,1024,1024,1024,1024],[218,420,567,851,1170,1550,1843,1024,1024,1024,1024,1024],[404,568,832,1077,1438,1812,1536,1024,1024,1024,1024,1024],[503,757,1033,1389,1882,1755,1024,1024,1024,1024,1024,1024],[677,910,1283,1753,1984,1024,1024,1024,1024,1024,1024,1024],[884,1249,1648,1949,1755,1024,1024,1024,1024,1024,1024,1024],[1215,1621,1918,1870,1365,1024,1024,1024,1024,1024,1024,1024],[1570,1912,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1914,1984,1862,1024,1024,1024,1024,1024,1024,1024,1024,1024]],[[88,301,417,811,1161,1463,1638,1024,1024,1024,1024,1024],[580,683,834,964,1434,1536,1024,1024,1024,1024,1024,1024],[666,731,1080,1289,1489,1536,1024,1024,1024,1024,1024,1024],[676,987,1234,1434,1843,1024,1024,1024,1024,1024,1024,1024],[849,1049,1165,1365,1792,1365,1024,1024,1024,1024,1024,1024],[1003,1202,1528,1856,1536,1024,1024,1024,1024,1024,1024,1024],[1219,1552,1643,1934,1024,1024,1024,1024,1024,1024,1024,1024],[1506,1740,1957,1365,1024,1024,1024,1024,1024,1024,1024,1024],[1798,1889,1862,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1934,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024]]]};
 // END PRIORS
 
 if (typeof process !== "undefined" && process.argv && import.meta.url === `file://${process.argv[1]}`) {
