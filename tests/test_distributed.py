@@ -95,3 +95,29 @@ def test_model_captioner_runs_in_the_actor_pool(tmp_path, photo, monkeypatch):
     assert [r["error"] for r in rows] == ["", ""]
     assert [bytes(r["pci"]) for r in rows] == [expected, expected]
     assert pcimg.read(expected).prompt is not None  # the model's caption, not the embedded one
+
+
+def test_model_generator_runs_in_the_actor_pool(tmp_path, photo, monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from tiny_models import SD_ID, build_sd
+
+    from pcimg import Recipe
+    from pcimg.backends import store
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    build_sd(tmp_path)
+    models = {"model_dirs": [str(tmp_path)], "use_hf_cache": False, "progress": False}
+    previous = store.settings()
+    try:
+        store.configure(**models)
+        data = pcimg.encode(photo.resize((96, 64)), prompt="two parrots", generator=SD_ID, max_bytes=300,
+                            recipe=Recipe(steps=2, strength_permille=1000))  # fmt: skip
+        expected = np.asarray(pcimg.decode(data))
+        assert not np.array_equal(expected, np.asarray(pcimg.decode(data, generator="parametric")))
+    finally:
+        store.configure(**previous.__dict__)
+    rows = decode_dataset(ray.data.from_items([{"pci": data}] * 2), concurrency=1, models=models).take_all()
+    assert [r["error"] for r in rows] == ["", ""]
+    assert all(np.array_equal(r["image"], expected) for r in rows)  # the generator's pixels, in the actor
