@@ -434,6 +434,13 @@ function resize(src, rows, cols, ch, outRows, outCols) {
 // ---------------------------------------------------------------- working picture (CODEC.md 8.5)
 
 const toSample = (x) => Math.min(Math.max(floorDiv(x + 2056, 16), 0), 255);
+
+/** CODEC.md 6 step 5: Q4 Y, Cb, Cr -> 8-bit R, G, B at out[i * 3 ...]. */
+function putRgb(out, i, Y, cb, cr) {
+  out[i * 3] = toSample(Y + floorDiv(91881 * cr + 32768, 65536));
+  out[i * 3 + 1] = toSample(Y - floorDiv(22554 * cb + 46802 * cr + 32768, 65536));
+  out[i * 3 + 2] = toSample(Y + floorDiv(116130 * cb + 32768, 65536));
+}
 const SPATIAL = { 0: 256, 1: 205, 2: 164, 4: 105, 5: 84, 8: 43 };
 
 function smooth(pic, rows, cols, ch, s) {
@@ -493,12 +500,7 @@ function workingPicture(entry, colour) {
     for (let i = 0; i < n; i++) pic[i] = toSample(planes[0].v[i]);
   } else {
     const cb = resize(planes[1].v, chh, cw, 1, wh, ww), cr = resize(planes[2].v, chh, cw, 1, wh, ww);
-    for (let i = 0; i < n; i++) {
-      const Y = planes[0].v[i];
-      pic[i * 3] = toSample(Y + floorDiv(91881 * cr[i] + 32768, 65536));
-      pic[i * 3 + 1] = toSample(Y - floorDiv(22554 * cb[i] + 46802 * cr[i] + 32768, 65536));
-      pic[i * 3 + 2] = toSample(Y + floorDiv(116130 * cb[i] + 32768, 65536));
-    }
+    for (let i = 0; i < n; i++) putRgb(pic, i, planes[0].v[i], cb[i], cr[i]);
   }
   return { rows: wh, cols: ww, ch, pixels: smooth(pic, wh, ww, ch, strength) };
 }
@@ -693,15 +695,8 @@ export function decode(bytes, size = {}) {
   const planes = dct ? dctPlanes(dct, file.colour, width, height) : Array.from({ length: ch }, () => new Float64Array(width * height));
   if (detail) for (let i = 0; i < width * height; i++) planes[0][i] += detail[i];
   for (let i = 0; i < width * height; i++) {
-    const Y = planes[0][i];
-    if (ch === 1) {
-      data[i] = toSample(Y);
-      continue;
-    }
-    const cb = planes[1][i], cr = planes[2][i];
-    data[i * 3] = toSample(Y + floorDiv(91881 * cr + 32768, 65536));
-    data[i * 3 + 1] = toSample(Y - floorDiv(22554 * cb + 46802 * cr + 32768, 65536));
-    data[i * 3 + 2] = toSample(Y + floorDiv(116130 * cb + 32768, 65536));
+    if (ch === 1) data[i] = toSample(planes[0][i]);
+    else putRgb(data, i, planes[0][i], planes[1][i], planes[2][i]);
   }
   return { width, height, channels: ch, data };
 }
