@@ -117,14 +117,15 @@ def working_image(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
     if quant > MAX_QUANT:
         raise PciError(f"wavelet-colour quant {quant} above {MAX_QUANT}", field="descriptors.quant")
     width, height, planes = decode_payload(payload, colour_name)
-    q4 = [lifting.inverse(dequantise(bands, quant, plane)) for plane, bands in enumerate(planes)]
-    picture = smoothing.smooth(planes_to_picture(q4, width, height, colour_name), payload[2])
+    picture = smoothing.smooth(unsmoothed_picture(planes, quant, width, height, colour_name), payload[2])
     picture.setflags(write=False)
     return picture
 
 
-def planes_to_picture(q4: list[np.ndarray], width: int, height: int, colour_name: str) -> np.ndarray:
-    """Synthesised Q4 planes -> the 8-bit working picture (chroma resampled to the working size)."""
+def unsmoothed_picture(indices: list, quant: int, width: int, height: int, colour_name: str) -> np.ndarray:
+    """Indices -> the 8-bit working picture before smoothing: dequantised, synthesised, chroma
+    resampled to the working size, converted (the encoder calls it with the indices it knows)."""
+    q4 = [lifting.inverse(dequantise(bands, quant, plane)) for plane, bands in enumerate(indices)]
     if colour_name != "rgb":
         return colour.plane_to_grey(q4[0])
     cb, cr = (resample.resize(p, width, height) for p in q4[1:])

@@ -100,8 +100,7 @@ def analyse(src: Source, width: int, height: int) -> Working:
 
 def picture(work: Working, indices: list[list], quant: int, colour_name: str, strength: int = 0) -> np.ndarray:
     """The decoder's working picture from known indices (same integer path, no entropy decode)."""
-    q4 = [lifting.inverse(W.dequantise(b, quant, plane)) for plane, b in enumerate(indices)]
-    return smoothing.smooth(W.planes_to_picture(q4, work.width, work.height, colour_name), strength)
+    return smoothing.smooth(W.unsmoothed_picture(indices, quant, work.width, work.height, colour_name), strength)
 
 
 def descriptor(work: Working, quant: int) -> Descriptor | None:
