@@ -26,6 +26,10 @@ def seeds() -> list[bytes]:
     ]
 
 
+def bare_seeds() -> list[bytes]:
+    return [p.read_bytes() for p in sorted((VECTORS / "bare").glob("*/*.bare"))]
+
+
 def fix_crc(data: bytes) -> bytes:
     if len(data) < 14:
         return data
@@ -86,3 +90,18 @@ def check_one(data: bytes) -> str:
         drafted = False
     assert drafted == previewable, f"pcimg.preview and Pillow's draft disagree ({previewable}, {drafted})"
     return verdict
+
+
+def check_bare(data: bytes) -> str:
+    """The bare form's contract: only PciError, and an accepted input is its own only encoding
+    (read -> write gives the same bytes, SPEC.md 5.5) that decodes like its file form."""
+    try:
+        pci = pcimg.read(data, bare=True)
+        again = pcimg.write(pci, bare=True)  # the writer may raise a too-low minor version (SPEC.md 3)
+        assert again[1:] == data[1:] and again[0] & 0xC7 == data[0] & 0xC7, "bare read -> write changed the bytes"
+        assert pcimg.write(pcimg.read(pcimg.write(pci)), bare=True) == again, "bare and file form differ"
+        pcimg.preview(pci, size=DECODE_SIZE)
+        pcimg.decode(pci, size=DECODE_SIZE, generator="parametric")
+        return "accepted"
+    except pcimg.PciError:
+        return "rejected"

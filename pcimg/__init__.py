@@ -24,9 +24,11 @@ from .format.container import (
     RawPart,
     Recipe,
     SourceInfo,
+    from_text,
     parse,
     read,
     save,
+    to_text,
     write,
 )
 
@@ -52,9 +54,11 @@ __all__ = [
     "decode",
     "encode",
     "encode_pci",
+    "from_text",
     "parse",
     "preview",
     "read",
     "save",
+    "to_text",
     "write",
 ]

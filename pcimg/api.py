@@ -111,8 +111,10 @@ def encode_pci(
     digest: bool = False,
     background: tuple[int, int, int] = WHITE,
     base: str = "wavelet",
+    bare: bool = False,
 ) -> PciFile:
-    """Image -> ``PciFile`` (``encode`` gives its bytes). ``max_bytes`` bounds the whole file.
+    """Image -> ``PciFile`` (``encode`` gives its bytes). ``max_bytes`` bounds the whole file,
+    in the bare form (SPEC.md 5.5: no signature, no CRC) when ``bare``.
 
     ``base`` picks the base layer: "wavelet" (descriptor kind 3, default) or "dct" (kind 1,
     what pcimg 0.x wrote). ``texture`` adds the texture descriptor (kind 2); by default only
@@ -159,6 +161,7 @@ def encode_pci(
         search_generator=(lambda pci: decode(pci)) if extra_models else None,
         base=base,
         full_size=full_size,
+        bare=bare,
     )
 
 
@@ -167,9 +170,12 @@ def _returning_bytes(build: Callable[P, PciFile]) -> Callable[P, bytes]:
 
     @functools.wraps(build)
     def encoded(*args: P.args, **kwargs: P.kwargs) -> bytes:
-        return write(build(*args, **kwargs))
+        return write(build(*args, **kwargs), bare=bool(kwargs.get("bare", False)))
 
-    encoded.__doc__ = "Image -> .pci bytes: ``write(encode_pci(...))``; ``max_bytes`` bounds the whole file."
+    encoded.__doc__ = (
+        "Image -> .pci bytes: ``write(encode_pci(...), bare=bare)``; ``max_bytes`` bounds the whole file "
+        "(``bare=True``: the bare form, SPEC.md 5.5; ``pcimg.to_text`` makes it base64url text)."
+    )
     encoded.__signature__ = inspect.signature(build).replace(return_annotation=bytes)  # type: ignore[attr-defined]
     return encoded
 
@@ -183,13 +189,15 @@ def decode(
     size: tuple[int, int] | None = None,
     generator: str | None = None,
     max_pixels: int | None = DEFAULT_MAX_PIXELS,
+    bare: bool = False,
 ) -> Image.Image:
     """.pci -> image, by the generator the file names (or ``generator`` to override).
 
     ``max_pixels`` bounds the output (default: Pillow's decompression-bomb threshold; None: no
     limit); the embedded generator needs about 4 bytes per output pixel (the image) plus ~30 MB.
+    ``bare=True`` reads the bare form: bytes, or its base64url text as a ``str``.
     """
-    pci = data if isinstance(data, PciFile) else read(data)
+    pci = data if isinstance(data, PciFile) else read(data, bare=bare)
     ref = pci.generator if generator is None else ModelRef("generator", _generator_id(generator))
     return generators.resolve(ref)(pci, size, max_pixels)
 
@@ -199,9 +207,10 @@ def preview(
     *,
     size: tuple[int, int] | None = None,
     max_pixels: int | None = DEFAULT_MAX_PIXELS,
+    bare: bool = False,
 ) -> Image.Image:
     """The cheap base layer (descriptors only, no detail, no model): for drafts and thumbnails."""
-    pci = data if isinstance(data, PciFile) else read(data)
+    pci = data if isinstance(data, PciFile) else read(data, bare=bare)
     return render(pci, size, detail=False, max_pixels=max_pixels)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 FUZZ = Path(__file__).resolve().parents[1] / "fuzz"
 sys.path.insert(0, str(FUZZ))
-from harness import check_one, mutate, seeds  # noqa: E402
+from harness import bare_seeds, check_bare, check_one, mutate, seeds  # noqa: E402
 
 RUNS = 3000
 MAX_SECONDS_PER_INPUT = 2.0
@@ -35,6 +35,20 @@ def test_mutated_files_raise_only_pci_error():
         tracemalloc.stop()
     assert slowest < MAX_SECONDS_PER_INPUT
     assert peak < MAX_PEAK_BYTES
+
+
+def test_mutated_bare_forms_raise_only_pci_error_and_stay_canonical():
+    rng = random.Random(20261130)
+    corpus = bare_seeds()
+    verdicts = []
+    slowest = 0.0
+    for _ in range(RUNS):
+        data = mutate(rng.choice(corpus), rng)
+        start = time.perf_counter()
+        verdicts.append(check_bare(data))  # anything but PciError (or a non-canonical accept) fails here
+        slowest = max(slowest, time.perf_counter() - start)
+    assert slowest < MAX_SECONDS_PER_INPUT
+    assert 0.05 < verdicts.count("accepted") / RUNS < 0.95  # the mutations reach both outcomes
 
 
 def test_recorded_findings_stay_fixed():

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 VECTORS = ROOT / "spec" / "vectors"
 VALID = sorted((VECTORS / "valid").glob("*.pci"))
 INVALID = sorted((VECTORS / "invalid").glob("*.pci"))
+BARE_VALID = sorted((VECTORS / "bare" / "valid").glob("*.bare"))
+BARE_INVALID = sorted((VECTORS / "bare" / "invalid").glob("*.bare"))
 
 
 def pixels_sha(image) -> str:
@@ -26,27 +28,29 @@ def pixels_sha(image) -> str:
 
 def test_there_are_vectors():
     assert len(VALID) >= 12 and len(INVALID) >= 30
+    assert len(BARE_VALID) >= 6 and len(BARE_INVALID) >= 12
 
 
-@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", VALID + BARE_VALID, ids=lambda p: p.parent.parent.name[:4] + p.stem)
 def test_valid_vector(path):
     expected = json.loads(path.with_suffix(".json").read_text("utf-8"))
     data = path.read_bytes()
+    bare = path.suffix == ".bare"
     assert hashlib.sha256(data).hexdigest() == expected["file_sha256"]
-    pci = pcimg.read(data)
+    pci = pcimg.read(data, bare=bare)
     assert json.loads(json.dumps(describe(pci, file_size=len(data)))) == expected["fields"]
-    assert pcimg.write(pci) == data  # read -> write is byte-identical
+    assert pcimg.write(pci, bare=bare) == data  # read -> write is byte-identical
     if "decoded_sha256" in expected:
         assert pixels_sha(pcimg.decode(pci)) == expected["decoded_sha256"]
         size = tuple(expected["decoded_at"]["size"])
         assert pixels_sha(pcimg.decode(pci, size=size)) == expected["decoded_at"]["sha256"]
 
 
-@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", INVALID + BARE_INVALID, ids=lambda p: p.parent.parent.name[:4] + p.stem)
 def test_invalid_vector(path):
     expected = json.loads(path.with_suffix(".json").read_text("utf-8"))
     with pytest.raises(pcimg.PciError) as err:
-        pci = pcimg.read(path.read_bytes())
+        pci = pcimg.read(path.read_bytes(), bare=path.suffix == ".bare")
         assert expected["stage"] == "decode", "container accepted"
         pcimg.decode(pci, size=(8, 8))
     assert err.value.field == expected["field"]
@@ -55,11 +59,20 @@ def test_invalid_vector(path):
 
 def test_invalid_expectations_are_the_hand_derived_ones():
     """The committed field and offset come from the spec's offset rule, written out in generate.py."""
-    expected = load_script(VECTORS / "generate.py").expected_errors()
-    assert len(expected) == len(INVALID)
-    for path in INVALID:
-        record = json.loads(path.with_suffix(".json").read_text("utf-8"))
-        assert (record["field"], record["offset"]) == expected[path.stem[2:]], path.stem
+    generate = load_script(VECTORS / "generate.py")
+    for paths, expected in ((INVALID, generate.expected_errors()), (BARE_INVALID, generate.bare_expected_errors())):
+        assert len(expected) == len(paths)
+        for path in paths:
+            record = json.loads(path.with_suffix(".json").read_text("utf-8"))
+            assert (record["field"], record["offset"]) == expected[path.stem[2:]], path.stem
+
+
+def test_bare_vectors_are_the_file_vectors_they_name():
+    """A bare vector named like a file vector holds the same values (the forms differ only in framing)."""
+    for path in BARE_VALID:
+        twin = VECTORS / "valid" / f"{path.stem}.pci"
+        if twin.exists():
+            assert pcimg.read(path.read_bytes(), bare=True) == pcimg.read(twin.read_bytes()), path.stem
 
 
 def test_spec_tables_match_the_registry():
@@ -82,7 +95,9 @@ def test_every_expected_json_follows_the_documented_schema():
     jsonschema = pytest.importorskip("jsonschema", reason="in the test extra (.ci/run installs it)")
     schema = json.loads((VECTORS / "expected.schema.json").read_text("utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
-    records = [json.loads(p.with_suffix(".json").read_text("utf-8")) for p in VALID + INVALID]
+    records = [
+        json.loads(p.with_suffix(".json").read_text("utf-8")) for p in VALID + INVALID + BARE_VALID + BARE_INVALID
+    ]
     assert all(not list(validator.iter_errors(r)) for r in records)
     broken = {**records[-1], "offset": None}  # the schema can fail: an invalid vector must name an offset
     assert list(validator.iter_errors(broken))

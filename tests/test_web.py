@@ -20,9 +20,11 @@ VECTORS = ROOT / "spec" / "vectors"
 NODE = shutil.which("node")
 
 
-def node_decode(path: Path, out: Path, size: tuple[int, int] | None = None) -> subprocess.CompletedProcess:
+def node_decode(path: Path, out: Path, size: tuple[int, int] | None = None, *flags: str) -> subprocess.CompletedProcess:
     assert NODE is not None, "node is needed for the browser decoder's tests (CI has it)"
-    command = [NODE, str(MODULE), str(path), str(out)] + ([f"{size[0]}x{size[1]}"] if size else [])
+    command = [NODE, str(MODULE), str(path), str(out)] + ([f"{size[0]}x{size[1]}"] if size else []) + list(flags)
+    if path.suffix == ".bare" and "--bare" not in flags:
+        command.append("--bare")
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
@@ -42,15 +44,22 @@ DECODE_STAGE = [
     p for p in sorted((VECTORS / "invalid").glob("*.pci"))
     if json.loads(p.with_suffix(".json").read_text("utf-8"))["stage"] == "decode"
 ]  # fmt: skip
+BARE_DECODABLE = [
+    p for p in sorted((VECTORS / "bare" / "valid").glob("*.bare"))
+    if "decoded_sha256" in json.loads(p.with_suffix(".json").read_text("utf-8"))
+]  # fmt: skip
+# every invalid bare vector: pci.mjs reads the bare framing itself, so it must name each defect
+BARE_INVALID = sorted((VECTORS / "bare" / "invalid").glob("*.bare"))
 
 
 def test_the_vectors_it_covers():
     covered = set().union(*(kinds(p) for p in DECODABLE))
     assert covered == {1, 2, 3} and any(not kinds(p) for p in DECODABLE)  # every kind, and prompt-only files
     assert len(DECODABLE) >= 25 and len(DECODE_STAGE) >= 10
+    assert len(BARE_DECODABLE) >= 5 and len(BARE_INVALID) >= 12
 
 
-@pytest.mark.parametrize("vector", DECODABLE, ids=lambda p: p.stem)
+@pytest.mark.parametrize("vector", DECODABLE + BARE_DECODABLE, ids=lambda p: p.name)
 def test_valid_vectors_decode_to_the_recorded_pixels(vector, tmp_path):
     record = json.loads(vector.with_suffix(".json").read_text("utf-8"))
     out = tmp_path / "out.ppm"
@@ -60,7 +69,7 @@ def test_valid_vectors_decode_to_the_recorded_pixels(vector, tmp_path):
     assert hashlib.sha256(pixels(out)).hexdigest() == record["decoded_at"]["sha256"]
 
 
-@pytest.mark.parametrize("vector", DECODE_STAGE, ids=lambda p: p.stem)
+@pytest.mark.parametrize("vector", DECODE_STAGE + BARE_INVALID, ids=lambda p: p.name)
 def test_decode_stage_vectors_are_rejected_at_the_recorded_field_and_offset(vector, tmp_path):
     record = json.loads(vector.with_suffix(".json").read_text("utf-8"))
     result = node_decode(vector, tmp_path / "out.ppm")
@@ -83,6 +92,19 @@ def test_files_the_encoder_makes_decode_identically(photo, tmp_path, size, mode,
     assert result.returncode == 0, result.stderr
     expected = np.asarray(pcimg.decode(path.read_bytes(), size=out_size)).tobytes()
     assert pixels(out) == expected
+
+
+def test_bare_text_decodes_like_the_bytes_and_bad_text_is_named(tmp_path):
+    vector = VECTORS / "bare" / "valid" / "placeholder-24.bare"
+    text = tmp_path / "x.txt"
+    text.write_text(pcimg.to_text(vector.read_bytes()) + "\n")
+    from_bytes, from_text = tmp_path / "a.ppm", tmp_path / "b.ppm"
+    assert node_decode(vector, from_bytes).returncode == 0
+    assert node_decode(text, from_text, None, "--bare", "--text").returncode == 0
+    assert pixels(from_text) == pixels(from_bytes)
+    text.write_text("CIAGgAQZ=")  # padding is not base64url text here
+    result = node_decode(text, from_text, None, "--bare", "--text")
+    assert result.returncode == 1 and "(field text, offset 8)" in result.stderr
 
 
 def test_embedded_priors_are_the_normative_ones():
@@ -108,12 +130,18 @@ def served():
 
 
 @pytest.mark.parametrize("name, size", [("wavelet-kodak-491", None), ("wavelet-grey", None),
-                                        ("wavelet-portrait", (37, 23))])  # fmt: skip
+                                        ("wavelet-portrait", (37, 23)), ("bare/placeholder-24", (37, 23))])  # fmt: skip
 def test_the_page_shows_the_same_pixels_in_headless_chromium(served, name, size):
+    """Files load by URL; the bare placeholder is pasted as base64url text (?text=)."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     assert browser, "chromium is needed for the browser test (.ci/run installs the Debian package)"
-    record = json.loads((VECTORS / "valid" / f"{name}.json").read_text("utf-8"))
-    query = f"src=/spec/vectors/valid/{name}.pci" + (f"&width={size[0]}&height={size[1]}" if size else "")
+    folder, stem = (VECTORS / "bare" / "valid", name[5:]) if name.startswith("bare/") else (VECTORS / "valid", name)
+    record = json.loads((folder / f"{stem}.json").read_text("utf-8"))
+    if folder.parent.name == "bare":
+        query = f"text={pcimg.to_text((folder / f'{stem}.bare').read_bytes())}"
+    else:
+        query = f"src=/spec/vectors/valid/{stem}.pci"
+    query += f"&width={size[0]}&height={size[1]}" if size else ""
     result = subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000", "--dump-dom",
          f"{served}/web/index.html?{query}"],

@@ -1,15 +1,15 @@
-// pci.mjs: a dependency-free decoder of .pci files (format 1.x, file form) with the embedded
-// generator pcimg/parametric, for browsers and node. Written from spec/SPEC.md and
+// pci.mjs: a dependency-free decoder of .pci files (format 1.x, file and bare form) with the
+// embedded generator pcimg/parametric, for browsers and node. Written from spec/SPEC.md and
 // spec/CODEC.md; it decodes descriptor kinds 1, 2 and 3 (and files without descriptors),
 // pixel-identical to pcimg. decode(bytes, { width, height, detail: false }) gives the base
-// layer (no kind-2 detail).
+// layer (no kind-2 detail); { bare: true } reads the bare form, fromBase64url its text.
 // Integers: every value stays below 2^53, so plain numbers are exact; shifts of values that
 // may pass 32 bits are written as floor divisions.
 //
 //   import { decode } from "./pci.mjs";
 //   const { width, height, channels, data } = decode(bytes, { width: 64, height: 43 });
 //
-//   node web/pci.mjs IN.pci OUT.ppm [WIDTHxHEIGHT]     (binary PPM: P6, or P5 for grey)
+//   node web/pci.mjs IN.pci OUT.ppm [WIDTHxHEIGHT] [--bare [--text]]   (binary PPM: P6, or P5 for grey)
 
 export class PciError extends Error {
   constructor(reason, field, offset) {
@@ -86,9 +86,11 @@ class Reader {
   }
 }
 
-/** The container's fields this decoder needs: geometry, colour and the descriptor entries. */
-export function parse(bytes) {
+/** The container's fields this decoder needs: geometry, colour and the descriptor entries.
+ * { bare: true } reads the bare form (SPEC.md 5.5): no signature, no CRC, a head byte. */
+export function parse(bytes, { bare = false } = {}) {
   bytes = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (bare) return parseBare(bytes);
   for (let i = 0; i < SIGNATURE.length; i++) {
     if (i >= bytes.length || bytes[i] !== SIGNATURE[i]) throw new PciError("bad signature", "signature", i);
   }
@@ -99,19 +101,34 @@ export function parse(bytes) {
   const stored = ((bytes[crcAt] << 24) | (bytes[crcAt + 1] << 16) | (bytes[crcAt + 2] << 8) | bytes[crcAt + 3]) >>> 0;
   if (crc32(bytes, crcAt) !== stored) throw new PciError("CRC mismatch", "crc", crcAt);
   const r = new Reader(bytes, 10, crcAt);
-  const fieldStart = r.pos;
+  const [width, height] = readSize(r);
+  const colourAt = r.pos;
+  const colour = readColour(r.u8("header.colour"), colourAt);
+  const seed = r.bigVarint("header.seed");
+  const file = { width, height, colour, seed, minorVersion: bytes[9], descriptors: [], hasPrompt: false };
+  readParts(r, file);
+  return file;
+}
+
+function readSize(r) {
+  const widthAt = r.pos;
   const width = r.varint("header.width");
-  if (width < 1 || width > MAX_DIMENSION) throw new PciError(`width ${width} outside 1..${MAX_DIMENSION}`, "header.width", fieldStart);
+  if (width < 1 || width > MAX_DIMENSION) throw new PciError(`width ${width} outside 1..${MAX_DIMENSION}`, "header.width", widthAt);
   const heightAt = r.pos;
   const height = r.varint("header.height");
   if (height < 1 || height > MAX_DIMENSION) throw new PciError(`height ${height} outside 1..${MAX_DIMENSION}`, "header.height", heightAt);
-  const colourAt = r.pos;
-  const colourCode = r.u8("header.colour");
-  if (colourCode > 1) throw new PciError(`colour code ${colourCode} unknown`, "header.colour", colourAt);
-  const seed = r.bigVarint("header.seed");
-  const file = { width, height, colour: colourCode === 0 ? "rgb" : "grey", seed, minorVersion: bytes[9], descriptors: [], hasPrompt: false };
+  return [width, height];
+}
+
+function readColour(code, at) {
+  if (code > 1) throw new PciError(`colour code ${code} unknown`, "header.colour", at);
+  return code === 0 ? "rgb" : "grey";
+}
+
+/** Parts up to r.end (the CRC, or the end of bare data), in ascending type order. */
+function readParts(r, file) {
   let previous = -1;
-  while (r.pos < crcAt) {
+  while (r.pos < r.end) {
     const typeAt = r.pos;
     const type = r.u8("part.type");
     if (type <= previous) throw new PciError(`part 0x${type.toString(16)} out of order or repeated`, "part.type", typeAt);
@@ -119,14 +136,71 @@ export function parse(bytes) {
     previous = type;
     const lengthAt = r.pos;
     const length = r.varint("part.length", 4);
-    if (length > crcAt - r.pos) throw new PciError("part length runs past the CRC", "part.length", lengthAt);
+    if (length > r.end - r.pos) throw new PciError("part length runs past the end", "part.length", lengthAt);
     const start = r.pos;
     r.pos += length;
-    if (type === DESCRIPTORS) file.descriptors = parseDescriptors(bytes, start, start + length);
+    if (type === DESCRIPTORS) file.descriptors = parseDescriptors(r.bytes, start, start + length);
     if (type === 0x04) file.hasPrompt = true;
+    file.parts = (file.parts ?? 0) + 1;
   }
-  if (!file.descriptors.length && !file.hasPrompt) throw new PciError("file has neither a prompt nor descriptors", "parts", crcAt);
+  if (!file.descriptors.length && !file.hasPrompt) throw new PciError("file has neither a prompt nor descriptors", "parts", r.end);
+}
+
+function parseBare(bytes) {
+  if (!bytes.length) throw new PciError("empty bare data", "version", 0);
+  const head = bytes[0];
+  if ((head >> 6) !== 0) throw new PciError(`major version ${(head >> 6) + 1} is not 1`, "version.major", 0);
+  const r = new Reader(bytes, 1, bytes.length);
+  const [width, height] = readSize(r);
+  let colour = "rgb", seed = 0n;
+  if (head & 0x04) {
+    const at = r.pos;
+    const code = r.u8("header.colour");
+    if (code === 0) throw new PciError("colour rgb is stored by a clear colour flag", "header.colour", at);
+    colour = readColour(code, at);
+  }
+  if (head & 0x02) {
+    const at = r.pos;
+    seed = r.bigVarint("header.seed");
+    if (seed === 0n) throw new PciError("seed 0 is stored by a clear seed flag", "header.seed", at);
+  }
+  const file = { width, height, colour, seed, minorVersion: (head >> 3) & 7, descriptors: [], hasPrompt: false };
+  const bodyAt = r.pos;
+  if (head & 0x01) {
+    readParts(r, file);
+    const [d] = file.descriptors;
+    if (file.parts === 1 && file.descriptors.length === 1 && d.kind <= 31 && d.version <= 7) {
+      throw new PciError("a lone descriptor entry must use the single-descriptor body", "parts", bodyAt);
+    }
+    return file;
+  }
+  const entry = r.u8("descriptors.kind");
+  if (entry >> 3 === 0) throw new PciError("descriptor kind 0", "descriptors.kind", bodyAt);
+  const quant = r.u8("descriptors.quant");
+  if (bytes.length - r.pos > 65536) throw new PciError("payload over max_descriptor_bytes", "descriptors.payload", r.pos);
+  file.descriptors = [{ kind: entry >> 3, version: entry & 7, quant, offset: bodyAt, versionAt: bodyAt, quantAt: bodyAt + 1,
+    payloadAt: bodyAt + 2, payload: bytes.subarray(bodyAt + 2) }];
   return file;
+}
+
+/** Unpadded base64url text (the bare form's text, SPEC.md 5.5) to bytes; anything else is an error. */
+export function fromBase64url(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  if (text.length % 4 === 1) throw new PciError("base64url text of 4n+1 characters", "text", text.length - 1);
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let acc = 0, bits = 0, o = 0;
+  for (let i = 0; i < text.length; i++) {
+    const v = alphabet.indexOf(text[i]);
+    if (v < 0) throw new PciError(`${JSON.stringify(text[i])} is not a base64url character`, "text", i);
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  if (acc & ((1 << bits) - 1)) throw new PciError("non-zero unused bits in the last character", "text", text.length - 1);
+  return out;
 }
 
 function parseDescriptors(bytes, start, end) {
@@ -664,7 +738,7 @@ function textureDetail(entry, seed, width, height) {
 
 /** Decode with the embedded generator: { width, height, channels (3 or 1), data: Uint8Array }. */
 export function decode(bytes, size = {}) {
-  const file = parse(bytes);
+  const file = parse(bytes, { bare: size.bare });
   const width = size.width ?? file.width, height = size.height ?? file.height;
   if (!(width >= 1 && width <= MAX_DIMENSION && height >= 1 && height <= MAX_DIMENSION)) {
     throw new PciError(`output size ${width}x${height} outside 1..${MAX_DIMENSION}`, "size");
@@ -719,11 +793,16 @@ const DCT_PRIORS = {"last":[[64,64,64,64,64,64,64,64,216,527,303,1745],[64,64,83
 // END PRIORS
 
 if (typeof process !== "undefined" && process.argv && import.meta.url === `file://${process.argv[1]}`) {
-  const [input, output, sizeText] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const flags = new Set(args.filter((a) => a.startsWith("--")));
+  const [input, output, sizeText] = args.filter((a) => !a.startsWith("--"));
   const { readFileSync, writeFileSync } = await import("node:fs");
   try {
     const size = sizeText ? { width: Number(sizeText.split("x")[0]), height: Number(sizeText.split("x")[1]) } : {};
-    writeFileSync(output, toPnm(decode(readFileSync(input), size)));
+    size.bare = flags.has("--bare");
+    const stored = readFileSync(input);
+    const bytes = flags.has("--text") ? fromBase64url(stored.toString("latin1").trim()) : stored;
+    writeFileSync(output, toPnm(decode(bytes, size)));
   } catch (error) {
     console.error(`pci.mjs: ${error.message}`);
     process.exit(1);

@@ -8,7 +8,7 @@ import io
 import sys
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -27,7 +27,9 @@ from .common import (
     EXIT_INVALID,
     EXIT_OK,
     STDIO,
+    Form,
     add_batch_args,
+    add_form_args,
     add_model_args,
     bounded_float,
     bounded_int,
@@ -77,6 +79,7 @@ def encode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", choices=("wavelet", "dct"), default="wavelet",
                    help="base layer: wavelet (descriptor kind 3, default) or dct (kind 1, pcimg 0.x)")  # fmt: skip
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
+    add_form_args(p, "write")
     p.add_argument(
         "--background",
         type=parse_colour,
@@ -120,9 +123,11 @@ def encode_images(args: argparse.Namespace) -> int:
         "generator": args.generator_model if args.generator == "diffusers" else None,
         "recipe": _recipe(args),
         "pin_digest": args.pin_digest,
+        "bare": args.bare,
     }
-    pairs = outputs(args.inputs, args.output, ".pci")
-    return run_batch(pairs, "encode", EncodeJob(options), args)
+    form = Form.of(args)
+    pairs = outputs(args.inputs, args.output, form.suffix)
+    return run_batch(pairs, "encode", EncodeJob(options, form), args)
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ class EncodeJob:
     """Encode one input and write its .pci: picklable, so worker processes can run it."""
 
     options: dict
+    form: Form = field(default_factory=Form)
 
     def __call__(self, pair: tuple[Path, Path]) -> Outcome:
         source, target = pair
@@ -140,7 +146,7 @@ class EncodeJob:
             except PciError as exc:
                 return Outcome.failed(f"{source}: {exc}")
         notes = [(f"{source}: warning: {w.message}", True) for w in caught]
-        written = _store(target, lambda: write_output(target, data))
+        written = _store(target, lambda: write_output(target, self.form.dump(data)))
         return written if written else Outcome(EXIT_OK, [*notes, _done(source, target, f"{len(data)} bytes")])
 
 
@@ -156,6 +162,7 @@ def decode_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--verify", action="store_true", help="check the decode against the file's digest")
     p.add_argument("--max-pixels", type=bounded_int(0), default=DEFAULT_MAX_PIXELS,
                    help=f"largest output in pixels, 0 for no limit (default {DEFAULT_MAX_PIXELS})")  # fmt: skip
+    add_form_args(p, "read")
     add_model_args(p)
     add_batch_args(p)
 
@@ -164,7 +171,7 @@ def decode_files(args: argparse.Namespace) -> int:
     """Decode .pci files into images."""
     configure_models(args)
     job = DecodeJob(args.size, args.generator, args.draft, args.verify, args.compare, args.original,
-                    args.max_pixels or None)  # fmt: skip
+                    args.max_pixels or None, Form.of(args))  # fmt: skip
     return run_batch(outputs(args.inputs, args.output, ".png"), "decode", job, args)
 
 
@@ -179,12 +186,13 @@ class DecodeJob:
     compare: Path | None
     original: Path | None
     max_pixels: int | None
+    form: Form = field(default_factory=Form)
 
     def __call__(self, pair: tuple[Path, Path]) -> Outcome:
         source, target = pair
         try:
-            data = read_bytes(open_input(source))
-            pci = parse(data)
+            data = self.form.load(read_bytes(open_input(source)))
+            pci = parse(data, bare=self.form.bare)
             if self.draft:
                 image = preview(pci, size=self.size, max_pixels=self.max_pixels)
             else:

@@ -6,12 +6,15 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from PIL import Image
 
 from ..backends.store import configure
+from ..errors import PciError
+from ..format.container import from_text, to_text
 from ..primitives.atomic import atomic_open
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -154,6 +157,42 @@ def outputs(inputs: list[Path], output: str | None, suffix: str) -> list[tuple[P
                              "separate runs")  # fmt: skip
         seen[key] = source
     return pairs
+
+
+def add_form_args(p: argparse.ArgumentParser, verb: str) -> None:
+    p.add_argument("--bare", action="store_true", help=f"{verb} the bare form (no signature, no CRC: spec/SPEC.md "
+                   "5.5) for a host that keeps identity and integrity itself")  # fmt: skip
+    p.add_argument("--text", action="store_true", help="with --bare: as base64url text (one line)")
+
+
+@dataclass(frozen=True)
+class Form:
+    """The file form, the bare form, or the bare form as base64url text: how bytes go in and out."""
+
+    bare: bool = False
+    text: bool = False
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> Form:
+        if args.text and not args.bare:
+            raise UsageError("--text needs --bare (a .pci file is binary)")
+        return cls(args.bare, args.text)
+
+    @property
+    def suffix(self) -> str:
+        return ".bare.txt" if self.text else ".bare" if self.bare else ".pci"
+
+    def dump(self, data: bytes) -> bytes:
+        return (to_text(data) + "\n").encode("ascii") if self.text else data
+
+    def load(self, stored: bytes) -> bytes:
+        """Bytes as stored -> the form's bytes; text may carry surrounding whitespace."""
+        if not self.text:
+            return stored
+        try:
+            return from_text(stored.decode("ascii").strip())
+        except UnicodeDecodeError as exc:
+            raise PciError("base64url text holds a non-ASCII byte", field="text", offset=exc.start) from None
 
 
 def add_model_args(p: argparse.ArgumentParser) -> None:

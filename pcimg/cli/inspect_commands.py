@@ -12,7 +12,7 @@ from ..format.container import parse, read_bytes
 from ..format.describe import describe, render_text
 from ..primitives.printable import printable
 from ..validate import Verdict, validate
-from .common import EXIT_INVALID, EXIT_OK, STDIO, bounded_int
+from .common import EXIT_INVALID, EXIT_OK, STDIO, Form, add_form_args, bounded_int
 from .parallel import default_jobs, ordered_map
 
 
@@ -20,16 +20,18 @@ def info_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", type=Path, help=".pci files; - reads standard input")
     p.add_argument("--json", action="store_true", help="print a JSON list, one entry per file (with an error entry "
                    "for an invalid one)")  # fmt: skip
+    add_form_args(p, "read")
 
 
 def info(args: argparse.Namespace) -> int:
     """Print every field of .pci files and the size of every part."""
     status = EXIT_OK
     results = []
+    form = Form.of(args)
     for path in args.files:
         try:
-            data = read_bytes(sys.stdin.buffer if str(path) == STDIO else path)
-            described = describe(parse(data), file_size=len(data))
+            data = form.load(read_bytes(sys.stdin.buffer if str(path) == STDIO else path))
+            described = describe(parse(data, bare=form.bare), file_size=len(data))
         except PciError as exc:
             status = EXIT_INVALID
             error = {"message": exc.reason, "field": exc.field, "offset": exc.offset}

@@ -35,6 +35,20 @@ WORKING_LONG_SIDE = 1024  # the wavelet base's analysis copy: 4x the largest wor
 
 
 @dataclass(frozen=True)
+class Budget:
+    """The most bytes the written file may take, in the file form or the bare form."""
+
+    max_bytes: int
+    bare: bool = False
+
+    def size(self, pci: PciFile) -> int:
+        return len(write(pci, bare=self.bare))
+
+    def holds(self, pci: PciFile) -> bool:
+        return self.size(pci) <= self.max_bytes
+
+
+@dataclass(frozen=True)
 class Analysis:
     """What the encoder measured once, reused by every rate-control trial."""
 
@@ -122,7 +136,7 @@ def texture_descriptor(luma: np.ndarray, long_regions: int) -> Descriptor:
     )
 
 
-def fit(analysis: Analysis, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]) -> PciFile | None:
+def fit(analysis: Analysis, template: PciFile, budget: Budget, extra: tuple[Descriptor, ...]) -> PciFile | None:
     """The file with the finest quantiser that fits the budget, or None if nothing fits.
 
     One grid suffices: measured on Kodak, grids of 48 to 128 along the long side give the
@@ -133,7 +147,7 @@ def fit(analysis: Analysis, template: PciFile, max_bytes: int, extra: tuple[Desc
 
     def fits(quant: int) -> bool:
         trials[quant] = dct_trial(analysis, GRID_LONG_SIDE, quant)
-        return _size(template, (trials[quant].descriptor, *extra)) <= max_bytes
+        return _size(template, (trials[quant].descriptor, *extra), budget) <= budget.max_bytes
 
     lo, hi = 0, dct_colour.MAX_QUANT
     if not fits(hi):
@@ -161,8 +175,8 @@ class DctBase:
     def __init__(self, array: np.ndarray, colour_name: str) -> None:
         self.analysis = analyse(array, colour_name)
 
-    def fit(self, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]) -> PciFile | None:
-        return fit(self.analysis, template, max_bytes, extra)
+    def fit(self, template: PciFile, budget: Budget, extra: tuple[Descriptor, ...]) -> PciFile | None:
+        return fit(self.analysis, template, budget, extra)
 
     def smallest(self) -> Descriptor:
         return dct_trial(self.analysis, GRID_LONG_SIDE, dct_colour.MAX_QUANT).descriptor
@@ -174,12 +188,12 @@ class WaveletBase:
     def __init__(self, array: np.ndarray, colour_name: str) -> None:
         self.source = wavelet_search.source(array, colour_name)
 
-    def fit(self, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]) -> PciFile | None:
+    def fit(self, template: PciFile, budget: Budget, extra: tuple[Descriptor, ...]) -> PciFile | None:
         def fits(entry: Descriptor) -> bool:
-            return _size(template, (entry, *extra)) <= max_bytes
+            return _size(template, (entry, *extra), budget) <= budget.max_bytes
 
         empty = Descriptor(wavelet_colour.KIND, wavelet_colour.VERSION, 0, b"")
-        payload = max_bytes - _size(template, (empty, *extra))
+        payload = budget.max_bytes - _size(template, (empty, *extra), budget)
         entry = wavelet_search.search(self.source, payload, fits)
         return None if entry is None else template.replace(descriptors=_sorted((entry, *extra)))
 
@@ -191,18 +205,18 @@ BASES: dict[str, Callable[[np.ndarray, str], DctBase | WaveletBase]] = {"wavelet
 
 
 def _fit_any(
-    base: DctBase | WaveletBase, template: PciFile, max_bytes: int, extra: tuple[Descriptor, ...]
+    base: DctBase | WaveletBase, template: PciFile, budget: Budget, extra: tuple[Descriptor, ...]
 ) -> PciFile | None:
     """With the texture descriptor if it fits, else without."""
-    return base.fit(template, max_bytes, extra) or (base.fit(template, max_bytes, ()) if extra else None)
+    return base.fit(template, budget, extra) or (base.fit(template, budget, ()) if extra else None)
 
 
 def _sorted(descriptors: tuple[Descriptor, ...]) -> tuple[Descriptor, ...]:
     return tuple(sorted(descriptors, key=lambda d: d.kind))
 
 
-def _size(template: PciFile, descriptors: tuple[Descriptor, ...]) -> int:
-    return len(write(template.replace(descriptors=_sorted(descriptors))))
+def _size(template: PciFile, descriptors: tuple[Descriptor, ...], budget: Budget) -> int:
+    return budget.size(template.replace(descriptors=_sorted(descriptors)))
 
 
 def search_seed(pci: PciFile, luma: np.ndarray, candidates: int) -> int:
@@ -257,8 +271,10 @@ def encode_image(
     search_generator: Callable[[PciFile], Image.Image] | None = None,
     base: str = "wavelet",
     full_size: tuple[int, int] | None = None,
+    bare: bool = False,
 ) -> PciFile:
-    """Encode to a PciFile that fits ``max_bytes`` when written (see ``pcimg.encode``).
+    """Encode to a PciFile that fits ``max_bytes`` when written (``bare``: in the bare form;
+    see ``pcimg.encode``).
 
     ``trim_prompt`` marks a machine-written prompt: it loses trailing words (down to none) when
     the budget cannot hold it; a person's prompt is never changed. ``redundant_prompt`` marks
@@ -269,6 +285,7 @@ def encode_image(
     """
     if base not in BASES:
         raise PciError(f"base must be one of {sorted(BASES)}, not {base!r}", field="base")
+    budget = Budget(max_bytes, bare)
     if use_texture is None:
         use_texture = base == "dct"
     width, height = oriented_size(image, full_size)
@@ -305,17 +322,17 @@ def encode_image(
         """Bytes the prompt and its captioner entry add to the file."""
         placeholder = (coder.smallest(),)
         without = template.replace(prompt=None, models=models, descriptors=placeholder)
-        return len(write(template.replace(descriptors=placeholder))) - len(write(without))
+        return budget.size(template.replace(descriptors=placeholder)) - budget.size(without)
 
     if redundant_prompt and words and prompt_cost(template) > PROMPT_SHARE * max_bytes:
         words.clear()
         template = template.replace(prompt=None, models=models)
-    pci = _fit_any(coder, template, max_bytes, extra)
+    pci = _fit_any(coder, template, budget, extra)
     while pci is None and words:
         template = shortened(template)
-        pci = _fit_any(coder, template, max_bytes, extra)
+        pci = _fit_any(coder, template, budget, extra)
     if pci is None:
-        minimum = _size(template, (coder.smallest(),))
+        minimum = _size(template, (coder.smallest(),), budget)
         prompt_bytes = template.prompt.stored_size if template.prompt else 0
         raise PciError(
             f"budget of {max_bytes} bytes is too small: the smallest file is {minimum} bytes "
@@ -324,11 +341,11 @@ def encode_image(
         )
     if seed_search > 1 and search_generator is not None:
         pci = pci.replace(seed=search_seed_by_decoding(pci, array, seed_search, search_generator))
-        if len(write(pci)) > max_bytes:
+        if not budget.holds(pci):
             pci = pci.replace(seed=seed)
     elif seed_search > 1:
         pci = pci.replace(seed=search_seed(pci, full_luma(array, colour_name), seed_search))
-        if len(write(pci)) > max_bytes:  # a larger seed varint may not fit
+        if not budget.holds(pci):  # a larger seed varint may not fit
             pci = pci.replace(seed=seed)
     if digest:
         pci = pci.replace(digest=reference_digest(pci, search_generator))

@@ -17,7 +17,6 @@ from PIL import Image
 from ..errors import PciError
 from ..format.container import Descriptor, PciFile
 from ..format.registry import LIMITS
-from ..format.schema import encode_varint
 from . import colour, dct, dct_colour, resample, texture, wavelet_colour
 
 NAME = "pcimg/parametric"
@@ -55,24 +54,17 @@ def located(entry: Descriptor) -> Iterator[None]:
     try:
         yield
     except PciError as exc:
-        if exc.offset is not None or entry.offset is None:
+        if exc.offset is not None or entry.offsets is None:
             raise
         raise PciError(exc.reason, field=exc.field, offset=field_offset(entry, exc.field)) from None
 
 
 def field_offset(entry: Descriptor, field: str | None) -> int | None:
-    """Where a descriptor entry's field starts in the file (entries: kind varint, version, quant,
-    payload length varint, payload)."""
-    if entry.offset is None:
+    """Where a parsed descriptor entry's field starts in the data (its kind's when ``field`` is not one)."""
+    if entry.offsets is None:
         return None
-    version = entry.offset + len(encode_varint(entry.kind))
-    offsets = {
-        "descriptors.kind": entry.offset,
-        "descriptors.version": version,
-        "descriptors.quant": version + 1,
-        "descriptors.payload": version + 2 + len(encode_varint(len(entry.payload))),
-    }
-    return offsets.get(field or "", entry.offset)
+    names = ("descriptors.kind", "descriptors.version", "descriptors.quant", "descriptors.payload")
+    return entry.offsets[names.index(field)] if field in names else entry.offsets[0]
 
 
 def check_descriptors(pci: PciFile) -> None:

@@ -8,6 +8,7 @@ descriptor kinds, the prompt decoding to its declared length).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from collections.abc import Mapping
@@ -38,6 +39,7 @@ from .schema import (
     MODEL_FORM_CODE,
     MODEL_FORM_ID,
     MODEL_FORM_ID_DIGEST,
+    PCI_BARE,
     PCI_FILE,
     PCI_HEAD,
     PROMPT_RAW,
@@ -96,7 +98,8 @@ class Descriptor:
     version: int
     quant: int
     payload: bytes
-    offset: int | None = field(default=None, compare=False, repr=False)  # of the entry, when parsed
+    # where kind, version, quant and payload start in the data, when parsed (decode-stage errors name them)
+    offsets: tuple[int, int, int, int] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -231,9 +234,15 @@ class PciFile:
 # --------------------------------------------------------------------------- reading
 
 
-def read(source: Source) -> PciFile:
-    """Parse a .pci file from bytes, a path or a binary file object."""
-    return parse(read_bytes(source))
+def read(source: Source, *, bare: bool = False) -> PciFile:
+    """Parse a .pci file from bytes, a path or a binary file object.
+
+    ``bare=True`` reads the bare form (SPEC.md section 5.5); there a ``str`` is the form's
+    base64url text, not a path (pass a ``pathlib.Path`` for a file that holds bare bytes).
+    """
+    if bare and isinstance(source, str):
+        return parse(from_text(source), bare=True)
+    return parse(read_bytes(source), bare=bare)
 
 
 def read_bytes(source: Source) -> bytes:
@@ -259,9 +268,9 @@ def read_bytes(source: Source) -> bytes:
     return data
 
 
-def parse(data: bytes) -> PciFile:
-    """Parse and validate a whole .pci file held in memory."""
-    parsed = _parsed(PCI_FILE, data)
+def parse(data: bytes, *, bare: bool = False) -> PciFile:
+    """Parse and validate a whole .pci file (or, with ``bare``, bare data) held in memory."""
+    parsed = _parsed(PCI_BARE if bare else PCI_FILE, data)
     body = parsed.body
     header = body.header
     fields: dict[str, Any] = {
@@ -271,7 +280,8 @@ def parse(data: bytes) -> PciFile:
         "seed": header.seed,
         "minor_version": parsed.version.minor,
     }
-    sizes = {"signature": len(SIGNATURE), "version": 2, "header": body.header_size}
+    sizes = {"version": 1} if bare else {"signature": len(SIGNATURE), "version": 2}
+    sizes["header"] = body.header_size
     extra = []
     for part in body.parts:
         if part.name is None:
@@ -280,9 +290,11 @@ def parse(data: bytes) -> PciFile:
         else:
             fields[part.name] = _CONVERT[part.name](part.value, part.offset)
             sizes[part.name] = part.size
-    sizes["crc"] = CRC_BYTES
+    if not bare:
+        sizes["crc"] = CRC_BYTES
     if "prompt" not in fields and "descriptors" not in fields:
-        raise PciError("file has neither a prompt nor descriptors", field="parts", offset=len(data) - CRC_BYTES)
+        end = len(data) - (0 if bare else CRC_BYTES)
+        raise PciError("file has neither a prompt nor descriptors", field="parts", offset=end)
     return PciFile(**fields, extra_parts=tuple(extra), part_sizes=sizes)
 
 
@@ -330,17 +342,26 @@ def _recipe(value, offset: int) -> Recipe:
 
 
 def _descriptors(value, offset: int) -> tuple[Descriptor, ...]:
-    entries = tuple(Descriptor(e.kind, e.version, e.quant, bytes(e.payload), offset + e.start) for e in value.entries)
+    entries = tuple(
+        Descriptor(e.kind, e.version, e.quant, bytes(e.payload),
+                   (offset + e.start, offset + e.version_start, offset + e.quant_start, offset + _data_start(e)))
+        for e in value.entries
+    )  # fmt: skip
     limit, total = LIMITS["max_descriptor_bytes"], 0
     for index, (entry, parsed) in enumerate(zip(entries, value.entries, strict=True)):
         if index and entry.kind <= entries[index - 1].kind:
             raise PciError("descriptor kinds must ascend without repeats", field="descriptors.kind",
-                           offset=entry.offset)  # fmt: skip
+                           offset=offset + parsed.start)  # fmt: skip
         total += len(entry.payload)
         if total > limit:
             raise PciError(f"descriptor payloads total {total} bytes, over max_descriptor_bytes = {limit}",
                            field="descriptors.payload", offset=offset + parsed.payload_start)  # fmt: skip
     return entries
+
+
+def _data_start(entry) -> int:
+    """Where an entry's payload bytes start: after its length (the bare form's lone entry has none)."""
+    return entry.get("data_start", entry.payload_start + len(encode_varint(len(entry.payload))))
 
 
 def _prompt(value, offset: int) -> Prompt:
@@ -372,8 +393,9 @@ _CONVERT = {
 # --------------------------------------------------------------------------- writing
 
 
-def write(pci: PciFile) -> bytes:
-    """Serialise a PciFile; the result is checked by the reader before it is returned."""
+def write(pci: PciFile, *, bare: bool = False) -> bytes:
+    """Serialise a PciFile (``bare``: in the bare form, SPEC.md section 5.5); the result is
+    checked by the reader before it is returned."""
     if not isinstance(pci, PciFile):
         raise PciError(f"write expects a PciFile, not {type(pci).__name__}", field="file")
     for part in pci.extra_parts:
@@ -393,17 +415,16 @@ def write(pci: PciFile) -> bytes:
         "colour": _registered(COLOURS, pci.colour, "header.colour"),
         "seed": pci.seed,
     }
+    value = {
+        "signature": SIGNATURE,
+        "version": {"minor": max(pci.minor_version, lowest_minor(pci))},
+        "body": {"header": header, "parts": sorted(parts, key=lambda p: p["type"])},
+    }
     try:
-        data = PCI_FILE.build(
-            {
-                "signature": SIGNATURE,
-                "version": {"minor": max(pci.minor_version, lowest_minor(pci))},
-                "body": {"header": header, "parts": sorted(parts, key=lambda p: p["type"])},
-            }
-        )
+        data = PCI_BARE.build(value) if bare else PCI_FILE.build(value)
     except FieldError as exc:
         raise PciError(exc.reason, field=exc.field) from None
-    parse(data)  # a writer never emits what the reader rejects
+    parse(data, bare=bare)  # a writer never emits what the reader rejects
     return data
 
 
@@ -416,9 +437,41 @@ def lowest_minor(pci: PciFile) -> int:
     return max((entry.since for entry in used if entry is not None), default=0)
 
 
-def save(pci: PciFile, path: str | os.PathLike[str]) -> None:
+def save(pci: PciFile, path: str | os.PathLike[str], *, bare: bool = False) -> None:
     """Write atomically: the path holds the old file or the whole new one."""
-    write_bytes_atomic(path, write(pci))
+    write_bytes_atomic(path, write(pci, bare=bare))
+
+
+# --------------------------------------------------------------------------- bare form as text
+
+
+def to_text(data: bytes) -> str:
+    """Bare (or any) bytes as unpadded base64url (RFC 4648 section 5): for JSON, HTML, a URL."""
+    return base64.urlsafe_b64encode(bytes(data)).rstrip(b"=").decode("ascii")
+
+
+def from_text(text: str) -> bytes:
+    """Unpadded base64url back to bytes; any other character, padding or a dangling 6 bits is an
+    error naming its position in the text."""
+    if not isinstance(text, str):
+        raise PciError(f"base64url text must be a str, not {type(text).__name__}", field="text")
+    cap = LIMITS["max_file_bytes"]
+    if len(text) > (cap * 4 + 2) // 3:
+        raise PciError(f"text longer than max_file_bytes = {cap} bytes encode to", field="text", offset=0)
+    for index, char in enumerate(text):
+        if char not in _BASE64URL:
+            raise PciError(f"{char!r} is not a base64url character (A-Z a-z 0-9 - _, no padding)",
+                           field="text", offset=index)  # fmt: skip
+    if len(text) % 4 == 1:
+        raise PciError("base64url text of 4n+1 characters (a dangling 6 bits)", field="text", offset=len(text) - 1)
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if to_text(data) != text:  # unused low bits of the last character must be 0: one text per value
+        raise PciError("base64url text has non-zero unused bits in its last character", field="text",
+                       offset=len(text) - 1)  # fmt: skip
+    return data
+
+
+_BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 _PART_FIELDS = ("models", "recipe", "descriptors", "prompt", "encoder", "digest", "metadata", "source")
@@ -468,7 +521,7 @@ def _unprompt(prompt: Prompt) -> dict:
 _UNCONVERT = {
     "models": _unmodels,
     "recipe": lambda r: {**r.__dict__, "scheduler": _registered(SCHEDULERS, r.scheduler, "recipe.scheduler")},
-    "descriptors": lambda ds: {"entries": [{k: v for k, v in d.__dict__.items() if k != "offset"} for d in ds]},
+    "descriptors": lambda ds: {"entries": [{k: v for k, v in d.__dict__.items() if k != "offsets"} for d in ds]},
     "prompt": _unprompt,
     "encoder": lambda e: e.__dict__,
     "digest": lambda d: {

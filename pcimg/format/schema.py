@@ -313,7 +313,9 @@ RECIPE_PART = Struct(
 DESCRIPTOR_ENTRY = Struct(
     "start" / Tell,
     "kind" / Bounded(VarUInt(), 1, 0x3FFF),
+    "version_start" / Tell,
     "version" / Int8ub,
+    "quant_start" / Tell,
     "quant" / Int8ub,
     "payload_start" / Tell,
     "payload" / Blob(L["max_descriptor_bytes"], limit="max_descriptor_bytes"),
@@ -463,6 +465,49 @@ def _read_part_length(data: bytes, pos: int, end: int) -> tuple[int, int]:
     return value, after
 
 
+def parse_parts(data: bytes, pos: int, end: int) -> list:
+    """The parts in ``data[pos:end]`` (section 5.2's framing and rules 1-2, each payload parsed by
+    its schema): a list of ``type``, ``name`` (None for an unknown ancillary part), ``value`` (the
+    parsed payload, or its bytes when unknown), ``offset`` (of the payload), ``size`` (of the part)."""
+    parts: list = []
+    previous = -1
+    while pos < end:
+        part_start, part_type = pos, data[pos]
+        if len(parts) == LIMITS["max_parts"]:
+            raise FieldError(f"more than max_parts = {LIMITS['max_parts']} parts", part_start, field="parts")
+        if part_type <= previous:
+            what = "repeated" if part_type == previous else "out of order"
+            raise FieldError(f"part type 0x{part_type:02x} {what} (types must ascend)", pos, field="part.type")
+        previous = part_type
+        length, pos = _read_part_length(data, pos + 1, end)
+        entry = PARTS.by_code(part_type)
+        if entry is None and not is_ancillary(part_type):
+            raise FieldError(f"unknown critical part type 0x{part_type:02x}", part_start, field="part.type")
+        name = entry.name if entry else None
+        value: object = bytes(data[pos : pos + length])
+        if name is not None:
+            value, _ = parse_payload(name, PART_SCHEMAS[name], data, pos, pos + length)
+        parts.append(Container(type=part_type, name=name, value=value, offset=pos, size=pos + length - part_start))
+        pos += length
+    return parts
+
+
+def build_parts(parts: list) -> bytes:
+    """Framed parts (type, varint length, payload), which must come in ascending type order."""
+    out = bytearray()
+    previous = -1
+    for part in parts:
+        if part["type"] <= previous:
+            raise FieldError(f"part type 0x{part['type']:02x} repeated or out of order", 0, field="part.type")
+        previous = part["type"]
+        name = part["name"]
+        payload = bytes(part["value"]) if name is None else _build_field(name, PART_SCHEMAS[name], part["value"])
+        out.append(part["type"])
+        out += encode_varint(len(payload))
+        out += payload
+    return bytes(out)
+
+
 class Body(Construct):
     """Header, then parts in ascending type order, then the CRC-32 of every byte before it.
 
@@ -489,42 +534,13 @@ class Body(Construct):
             raise FieldError(f"CRC-32 mismatch: stored {stored:08x}, computed {actual:08x}", end, field="crc")
         header, pos = parse_payload("header", HEADER, data, start, end)
         body = Container(header=header, header_size=pos - start, parts=[])
-        previous = -1
-        while pos < end and not self.header_only:
-            part_start, part_type = pos, data[pos]
-            if len(body.parts) == LIMITS["max_parts"]:
-                raise FieldError(f"more than max_parts = {LIMITS['max_parts']} parts", part_start, field="parts")
-            if part_type <= previous:
-                what = "repeated" if part_type == previous else "out of order"
-                raise FieldError(f"part type 0x{part_type:02x} {what} (types must ascend)", pos, field="part.type")
-            previous = part_type
-            length, pos = _read_part_length(data, pos + 1, end)
-            entry = PARTS.by_code(part_type)
-            if entry is None and not is_ancillary(part_type):
-                raise FieldError(f"unknown critical part type 0x{part_type:02x}", part_start, field="part.type")
-            name = entry.name if entry else None
-            if name is None:
-                value = bytes(data[pos : pos + length])
-            else:
-                value, _ = parse_payload(name, PART_SCHEMAS[name], data, pos, pos + length)
-            size = pos + length - part_start
-            body.parts.append(Container(type=part_type, name=name, value=value, offset=pos, size=size))
-            pos += length
+        if not self.header_only:
+            body.parts = parse_parts(data, pos, end)
         stream.seek(len(data))
         return body
 
     def _build(self, obj, stream, context, path):
-        out = bytearray(_build_field("header", HEADER, obj["header"]))
-        previous = -1
-        for part in obj["parts"]:
-            if part["type"] <= previous:
-                raise FieldError(f"part type 0x{part['type']:02x} repeated or out of order", 0, field="part.type")
-            previous = part["type"]
-            name = part["name"]
-            payload = bytes(part["value"]) if name is None else _build_field(name, PART_SCHEMAS[name], part["value"])
-            out.append(part["type"])
-            out += encode_varint(len(payload))
-            out += payload
+        out = _build_field("header", HEADER, obj["header"]) + build_parts(obj["parts"])
         stream_write(stream, bytes(out), len(out), path)
         end = stream_tell(stream, path)
         stream.seek(0)
@@ -552,3 +568,119 @@ PCI_HEAD = Struct(
     "version" / Version(),
     "body" / Body(header_only=True),
 )
+
+
+# --------------------------------------------------------------------------- the bare form
+
+BARE_COLOUR, BARE_SEED, BARE_PARTS = 0x04, 0x02, 0x01  # head flags (SPEC.md section 5.5)
+BARE_MAX_MINOR = 7
+BARE_MAX_KIND, BARE_MAX_VERSION = 31, 7  # what the single-descriptor body's entry byte holds
+BARE_SIZE = Struct("width" / DIMENSION, "height" / DIMENSION)
+BARE_COLOUR_FIELD = Struct("colour" / Registered(Int8ub, COLOURS))
+BARE_SEED_FIELD = Struct("seed" / VarUInt())
+
+
+def single_descriptor(parts: list) -> Container | None:
+    """The one descriptor entry the single-descriptor body can hold, when ``parts`` is exactly that."""
+    if len(parts) != 1 or parts[0]["name"] != "descriptors":
+        return None
+    entries = parts[0]["value"]["entries"]
+    if len(entries) != 1:
+        return None
+    entry = entries[0]
+    fits = 1 <= entry["kind"] <= BARE_MAX_KIND and 0 <= entry["version"] <= BARE_MAX_VERSION
+    return entry if fits else None
+
+
+class Bare(Construct):
+    """The bare form: one head byte (version and flags), width, height, the colour and seed only
+    when they differ from rgb and 0, then a single descriptor entry or the parts; no signature, no
+    CRC. Parsed value: ``version`` and ``body`` as ``PCI_FILE`` gives them, so one reader serves
+    both forms. Every value has one bare encoding (the flags and the body are never optional)."""
+
+    def _parse(self, stream, context, path):
+        data = stream.read()
+        if not data:
+            raise FieldError("empty bare data", 0, field="version")
+        head = data[0]
+        if (head >> 6) + 1 != MAJOR:
+            raise FieldError(f"unsupported major version {(head >> 6) + 1} (this reader knows {MAJOR})", 0,
+                             field="version.major")  # fmt: skip
+        end = len(data)
+        size, pos = parse_payload("header", BARE_SIZE, data, 1, end)
+        header = Container(width=size.width, height=size.height, colour=0, seed=0)
+        if head & BARE_COLOUR:
+            start = pos
+            header.colour, pos = parse_payload("header", BARE_COLOUR_FIELD, data, pos, end)
+            header.colour = header.colour.colour
+            if header.colour == 0:
+                raise FieldError("colour rgb is stored by a clear colour flag", start, field="header.colour")
+        if head & BARE_SEED:
+            start = pos
+            value, pos = parse_payload("header", BARE_SEED_FIELD, data, pos, end)
+            header.seed = value.seed
+            if header.seed == 0:
+                raise FieldError("seed 0 is stored by a clear seed flag", start, field="header.seed")
+        body = Container(header=header, header_size=pos - 1, parts=[])
+        if head & BARE_PARTS:
+            body.parts = parse_parts(data, pos, end)
+            if single_descriptor(body.parts) is not None:
+                raise FieldError("a lone descriptor entry must use the single-descriptor body", pos, field="parts")
+        else:
+            body.parts = [_parse_single(data, pos)]
+        return Container(version=Container(major=MAJOR, minor=(head >> 3) & BARE_MAX_MINOR), body=body)
+
+    def _build(self, obj, stream, context, path):
+        minor, body = obj["version"]["minor"], obj["body"]
+        if not isinstance(minor, int) or not 0 <= minor <= BARE_MAX_MINOR:
+            raise FieldError(
+                f"minor version {minor!r} has no bare form (0..{BARE_MAX_MINOR})", 0, field="version.minor"
+            )
+        header, parts = body["header"], body["parts"]
+        head = (MAJOR - 1) << 6 | minor << 3
+        out = bytearray(_build_field("header", BARE_SIZE, header))
+        if header["colour"] != 0:
+            head |= BARE_COLOUR
+            out += _build_field("header", BARE_COLOUR_FIELD, {"colour": header["colour"]})
+        if header["seed"] != 0:
+            head |= BARE_SEED
+            out += _build_field("header", BARE_SEED_FIELD, {"seed": header["seed"]})
+        entry = single_descriptor(parts)
+        if entry is None:
+            head |= BARE_PARTS
+            out += build_parts(parts)
+        else:
+            out += bytes((entry["kind"] << 3 | entry["version"], _byte(entry["quant"], "descriptors.quant")))
+            out += bytes(entry["payload"])
+        stream_write(stream, bytes((head,)) + bytes(out), 1 + len(out), path)
+        return obj
+
+
+def _byte(value, field: str) -> int:
+    if not isinstance(value, int) or not 0 <= value <= 255:
+        raise FieldError(f"{value!r} is not a byte", 0, field=field)
+    return value
+
+
+def _parse_single(data: bytes, pos: int) -> Container:
+    """The single-descriptor body: entry byte (kind << 3 | version), quant, payload to the end."""
+    end = len(data)
+    if pos >= end:
+        raise FieldError("truncated field", end, field="descriptors.kind")
+    kind, version = data[pos] >> 3, data[pos] & BARE_MAX_VERSION
+    if kind == 0:
+        raise FieldError("descriptor kind 0 outside 1..16383", pos, field="descriptors.kind")
+    if pos + 1 >= end:
+        raise FieldError("truncated field", end, field="descriptors.quant")
+    limit = LIMITS["max_descriptor_bytes"]
+    if end - (pos + 2) > limit:
+        raise FieldError(f"payload of {end - pos - 2} bytes over max_descriptor_bytes = {limit}", pos + 2,
+                         field="descriptors.payload")  # fmt: skip
+    # offsets within the body, as the parts' entries have them within their payload
+    entry = Container(start=0, kind=kind, version_start=0, version=version, quant_start=1, quant=data[pos + 1],
+                      payload_start=2, data_start=2, payload=data[pos + 2 :])  # fmt: skip
+    value = Container(entries=[entry])
+    return Container(type=PARTS.code("descriptors"), name="descriptors", value=value, offset=pos, size=end - pos)
+
+
+PCI_BARE = Bare()

@@ -4,6 +4,7 @@ valid/NAME.pci + NAME.json: the file and every parsed field; for files the embed
 generator decodes, the SHA-256 of the decoded pixels (and at a second size).
 invalid/x-NAME.pci + .json: one defect each, with the field and offset a reader must
 report and the stage (parse or decode) where it is found.
+bare/valid/NAME.bare and bare/invalid/x-NAME.bare: the same for the bare form (SPEC.md 5.5).
 Also rewrites the worked example in spec/SPEC.md.
 """
 
@@ -455,11 +456,119 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
     }
 
 
-def expected_error(name: str, data: bytes, stage: str) -> dict:
+def bare_valid_vectors() -> dict[str, tuple[str, bytes]]:
+    """Bare-form files: both bodies, both header flags, and what the encoder writes at tiny budgets."""
+    valid = valid_vectors()
+
+    def bare_of(name: str) -> bytes:
+        return pcimg.write(pcimg.read(valid[name][1]), bare=True)
+
+    grey = pcimg.read(valid["wavelet-grey"][1]).replace(seed=300)
+    two = PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03\x03\x00"), Descriptor(40, 1, 0, b"\x01")))
+    return {
+        "placeholder-24": (
+            "768x512 photo in 24 bare bytes: the single-descriptor body",
+            pcimg.encode(photo(), captioner="none", max_bytes=24, bare=True),
+        ),
+        "wavelet-tiny": ("the file vector wavelet-tiny in the bare form", bare_of("wavelet-tiny")),
+        "wavelet-kodak-491": (
+            "a file with models, descriptors and prompt: the parts body",
+            bare_of("wavelet-kodak-491"),
+        ),
+        "grey-seed": (
+            "colour grey and seed 300: both header flags set",
+            pcimg.write(grey, bare=True),
+        ),
+        "prompt-only": ("a brotli prompt and nothing else: the parts body", bare_of("prompt-brotli")),
+        "minor-version-7": ("minor version 7, the highest the head byte holds", bare_of("minor-version-7")),
+        "kind-over-31": (
+            "a second entry of kind 40 (unknown to this reader): the parts body, not decodable",
+            pcimg.write(two, bare=True),
+        ),
+    }
+
+
+def bare_head(minor: int = 0, colour: bool = False, seed: bool = False, parts: bool = False) -> bytes:
+    return bytes([minor << 3 | colour << 2 | seed << 1 | parts])
+
+
+def bare_invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
+    """name -> (defect, bare bytes, stage); what a reader must report is in ``bare_expected_errors``."""
+    size = b"\x04\x04"  # width 4, height 4
+    single = b"\x19\x50\x03\x03\x00"  # kind 3 version 1 (0x19), quant 80, a 3-byte payload
+    lone = part(0x03, b"\x01\x03\x01\x50\x03\x03\x03\x00")  # the same entry framed as a part
+    return {
+        "empty": ("no bytes at all", b"", "parse"),
+        "major-2": ("head byte says major version 2", bytes([0x40]) + size + single, "parse"),
+        "width-zero": ("width 0", bare_head() + b"\x00\x04" + single, "parse"),
+        "colour-flag-rgb": (
+            "colour flag set but the colour is rgb (0)",
+            bare_head(colour=True) + size + b"\x00" + single,
+            "parse",
+        ),
+        "seed-flag-zero": ("seed flag set but the seed is 0", bare_head(seed=True) + size + b"\x00" + single, "parse"),
+        "kind-zero": (
+            "single-descriptor entry byte with kind 0",
+            bare_head() + size + b"\x01\x50\x03\x03\x00",
+            "parse",
+        ),
+        "entry-missing": ("data ends after the size: no entry byte", bare_head() + size, "parse"),
+        "quant-missing": ("data ends after the entry byte", bare_head() + size + b"\x19", "parse"),
+        "lone-entry-as-parts": (
+            "a lone kind-3 entry written as a descriptors part (it has one encoding: the single body)",
+            bare_head(parts=True) + size + lone,
+            "parse",
+        ),
+        "no-parts": ("parts flag set and nothing after the size", bare_head(parts=True) + size, "parse"),
+        "part-length-overrun": (
+            "a prompt part whose length passes the end of the data",
+            bare_head(parts=True) + size + b"\x04\x09\x00x",
+            "parse",
+        ),
+        "wavelet-version-2": (
+            "single entry of kind 3 version 2",
+            bare_head() + size + b"\x1a\x50\x03\x03\x00",
+            "decode",
+        ),
+        "wavelet-quant-over-limit": (
+            "single entry of kind 3 with quant 192",
+            bare_head() + size + b"\x19\xc0\x03\x03\x00",
+            "decode",
+        ),
+        "wavelet-header-short": (
+            "single kind-3 payload of two bytes",
+            bare_head() + size + b"\x19\x50\x03\x03",
+            "decode",
+        ),
+    }
+
+
+def bare_expected_errors() -> dict[str, tuple[str, int | None]]:
+    """name -> (field, offset) by SPEC.md 5.5's offsets: the head is byte 0, a 4x4 size bytes 1-2,
+    so a body (or a flagged colour or seed) starts at byte 3."""
+    return {
+        "empty": ("version", 0),
+        "major-2": ("version.major", 0),
+        "width-zero": ("header.width", 1),
+        "colour-flag-rgb": ("header.colour", 3),
+        "seed-flag-zero": ("header.seed", 3),
+        "kind-zero": ("descriptors.kind", 3),  # the entry byte
+        "entry-missing": ("descriptors.kind", 3),  # where it should start: the end of the data
+        "quant-missing": ("descriptors.quant", 4),
+        "lone-entry-as-parts": ("parts", 3),  # the part's type byte
+        "no-parts": ("parts", 3),  # the end of the data
+        "part-length-overrun": ("part.length", 4),
+        "wavelet-version-2": ("descriptors.version", 3),  # kind and version share the entry byte
+        "wavelet-quant-over-limit": ("descriptors.quant", 4),
+        "wavelet-header-short": ("descriptors.payload", 5),
+    }
+
+
+def expected_error(name: str, data: bytes, stage: str, bare: bool = False) -> dict:
     """The hand-derived expectation, after checking that pcimg reports exactly it."""
-    field, offset = expected_errors()[name]
+    field, offset = (bare_expected_errors() if bare else expected_errors())[name]
     try:
-        pci = pcimg.read(data)
+        pci = pcimg.read(data, bare=bare)
         if stage == "decode":
             pcimg.decode(pci, size=(8, 8))
     except pcimg.PciError as exc:
@@ -471,29 +580,39 @@ def expected_error(name: str, data: bytes, stage: str) -> dict:
 
 
 def main() -> None:
-    for folder in ("valid", "invalid"):
+    for folder in ("valid", "invalid", "bare/valid", "bare/invalid"):
         shutil.rmtree(HERE / folder, ignore_errors=True)
-        (HERE / folder).mkdir()
+        (HERE / folder).mkdir(parents=True)
     for name, (text, data) in valid_vectors().items():
-        pci = pcimg.read(data)
-        record = {
-            "description": text,
-            "file_sha256": hashlib.sha256(data).hexdigest(),
-            "fields": describe(pci, file_size=len(data)),
-        }
-        if pci.generator.id == "pcimg/parametric" and pci.width * pci.height <= 2**22:
-            record["decoded_sha256"] = pixels_sha(pcimg.decode(pci))
-            record["decoded_at"] = {
-                "size": list(SECOND_SIZE),
-                "sha256": pixels_sha(pcimg.decode(pci, size=SECOND_SIZE)),
-            }
-        (HERE / "valid" / f"{name}.pci").write_bytes(data)
-        (HERE / "valid" / f"{name}.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        write_valid(HERE / "valid" / f"{name}.pci", text, data, bare=False)
     for name, (defect, data, stage) in invalid_vectors().items():
-        record = {"defect": defect, **expected_error(name, data, stage)}
-        (HERE / "invalid" / f"x-{name}.pci").write_bytes(data)
-        (HERE / "invalid" / f"x-{name}.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+        write_invalid(HERE / "invalid" / f"x-{name}.pci", name, defect, data, stage, bare=False)
+    for name, (text, data) in bare_valid_vectors().items():
+        write_valid(HERE / "bare" / "valid" / f"{name}.bare", text, data, bare=True)
+    for name, (defect, data, stage) in bare_invalid_vectors().items():
+        write_invalid(HERE / "bare" / "invalid" / f"x-{name}.bare", name, defect, data, stage, bare=True)
     write_example()
+
+
+def write_valid(path: Path, text: str, data: bytes, bare: bool) -> None:
+    pci = pcimg.read(data, bare=bare)
+    record = {
+        "description": text,
+        "file_sha256": hashlib.sha256(data).hexdigest(),
+        "fields": describe(pci, file_size=len(data)),
+    }
+    decodable = all(d.kind in (1, 2, 3) and d.version == 1 for d in pci.descriptors)
+    if pci.generator.id == "pcimg/parametric" and pci.width * pci.height <= 2**22 and decodable:
+        record["decoded_sha256"] = pixels_sha(pcimg.decode(pci))
+        record["decoded_at"] = {"size": list(SECOND_SIZE), "sha256": pixels_sha(pcimg.decode(pci, size=SECOND_SIZE))}
+    path.write_bytes(data)
+    path.with_suffix(".json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def write_invalid(path: Path, name: str, defect: str, data: bytes, stage: str, bare: bool) -> None:
+    record = {"defect": defect, **expected_error(name, data, stage, bare)}
+    path.write_bytes(data)
+    path.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
 
 
 def hexdump(data: bytes) -> str:
