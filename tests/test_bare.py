@@ -101,7 +101,7 @@ def test_at_equal_bytes_the_bare_form_holds_a_finer_picture(photo):
 
 def test_too_small_a_bare_budget_is_named(photo):
     with pytest.raises(PciError) as err:
-        pcimg.encode(photo, max_bytes=7, bare=True)
+        pcimg.encode(photo, max_bytes=6, bare=True)  # head, width, height and the entry take 7
     assert err.value.field == "max_bytes"
 
 
@@ -128,3 +128,11 @@ def test_cli_default_names_and_form_errors(tmp_path, capsys):
     assert "--text needs --bare" in capsys.readouterr().err
     assert main(["decode", str(tmp_path / "a.bare"), "-o", str(tmp_path / "x.png")]) == 1  # read as a file
     assert "bad signature (field signature, offset 0)" in capsys.readouterr().err
+
+
+def test_cli_declares_a_placeholder_size(tmp_path):
+    out = tmp_path / "p.bare"
+    command = ["encode", str(EXAMPLE), "--bare", "--max-bytes", "21", "--declared-size", "96x64", "-o", str(out)]
+    assert main(command) == 0
+    pci = pcimg.read(out.read_bytes(), bare=True)
+    assert (pci.width, pci.height) == (96, 64) and len(out.read_bytes()) <= 21 and pci.descriptors[0].kind == 4

@@ -196,9 +196,11 @@ def test_dequantised_coefficients_are_bounded():
         pcimg.decode(rgb_file(W.encode_payload(4, 4, [[ll]]), 0, "grey"))
 
 
-def test_one_base_layer_per_file():
-    both = PciFile(8, 8, descriptors=(Descriptor(1, 1, 40, bytes([1, 1, 1, 1])), Descriptor(3, 1, 80, b"\x03\x03")))
-    with pytest.raises(PciError, match="both base layers") as err:
+@pytest.mark.parametrize("kinds", [(1, 3), (1, 4), (3, 4)])
+def test_one_base_layer_per_file(kinds):
+    payloads = {1: bytes([1, 1, 1, 1]), 3: b"\x03\x03\x00", 4: b""}
+    both = PciFile(8, 8, descriptors=tuple(Descriptor(k, 1, 40, payloads[k]) for k in kinds))
+    with pytest.raises(PciError, match="two base layers") as err:
         pcimg.decode(both)
     assert err.value.field == "descriptors.kind"
 

@@ -1,4 +1,4 @@
-"""Copy the normative priors of kinds 3 and 1 into web/pci.mjs (between its PRIORS markers).
+"""Copy the normative priors of kinds 3, 4 and 1 into web/pci.mjs (between its PRIORS markers).
 
 Usage: python web/build.py [--check]   (--check exits 1 when the copy differs from spec/data)
 The module stays dependency-free: a browser loads one file.
@@ -13,16 +13,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODULE = ROOT / "web" / "pci.mjs"
 PRIORS = ROOT / "spec" / "data" / "wavelet-priors-v1.json"
+THUMB_PRIORS = ROOT / "spec" / "data" / "wavelet-thumb-priors-v1.json"
 DCT_PRIORS = ROOT / "spec" / "data" / "dct-priors-v1.json"
 BEGIN, END = "// BEGIN PRIORS\n", "// END PRIORS\n"
 
 
 def render() -> str:
-    data = json.loads(PRIORS.read_text("utf-8"))
-    tables = {plane: data[plane] for plane in ("luma", "chroma")}
+    def planes(path: Path) -> str:
+        data = json.loads(path.read_text("utf-8"))
+        return json.dumps({plane: data[plane] for plane in ("luma", "chroma")}, separators=(",", ":"))
+
     dct = json.loads(DCT_PRIORS.read_text("utf-8"))
     dct_tables = {name: dct[name] for name in ("last", "zero", "mag")}
-    return (f"const PRIORS = {json.dumps(tables, separators=(',', ':'))};\n"
+    return (f"const PRIORS = {planes(PRIORS)};\n"
+            f"const THUMB_PRIORS = {planes(THUMB_PRIORS)};\n"
             f"const DCT_PRIORS = {json.dumps(dct_tables, separators=(',', ':'))};\n")  # fmt: skip
 
 

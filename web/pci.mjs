@@ -1,6 +1,6 @@
 // pci.mjs: a dependency-free decoder of .pci files (format 1.x, file and bare form) with the
 // embedded generator pcimg/parametric, for browsers and node. Written from spec/SPEC.md and
-// spec/CODEC.md; it decodes descriptor kinds 1, 2 and 3 (and files without descriptors),
+// spec/CODEC.md; it decodes descriptor kinds 1, 2, 3 and 4 (and files without descriptors),
 // pixel-identical to pcimg. decode(bytes, { width, height, detail: false }) gives the base
 // layer (no kind-2 detail); { bare: true } reads the bare form, fromBase64url its text.
 // Integers: every value stays below 2^53, so plain numbers are exact; shifts of values that
@@ -548,15 +548,34 @@ function workingPicture(entry, colour) {
   const p = entry.payload;
   if (p.length < 3) throw new PciError("wavelet-colour payload shorter than its 3-byte header", "descriptors.payload", entry.payloadAt);
   if (entry.quant > 191) throw new PciError(`wavelet-colour quant ${entry.quant} above 191`, "descriptors.quant", entry.quantAt);
-  const ww = p[0] + 1, wh = p[1] + 1, strength = p[2];
-  const cw = Math.ceil(ww / 2), chh = Math.ceil(wh / 2);
-  const sizes = colour === "rgb" ? [[ww, wh], [cw, chh], [cw, chh]] : [[ww, wh]];
+  const ww = p[0] + 1, wh = p[1] + 1;
+  const pic = decodePicture(entry, colour, new RangeDecoder(p.subarray(3)), () => [ww, wh], PRIORS, "wavelet-colour");
+  return { ...pic, pixels: smooth(pic.pixels, wh, ww, pic.ch, p[2]) };
+}
+
+/** Kind 4 (CODEC.md 10): no header; the long side opens the stream, the aspect ratio is the file's. */
+function thumbPicture(entry, colour, width, height) {
+  if (entry.quant > 191) throw new PciError(`wavelet-thumb quant ${entry.quant} above 191`, "descriptors.quant", entry.quantAt);
+  const size = (dec) => {
+    const n = dec.direct(5) + 1;
+    return width >= height
+      ? [n, Math.max(1, floorDiv(2 * n * height + width, 2 * width))]
+      : [Math.max(1, floorDiv(2 * n * width + height, 2 * height)), n];
+  };
+  return decodePicture(entry, colour, new RangeDecoder(entry.payload), size, THUMB_PRIORS, "wavelet-thumb");
+}
+
+/** Kinds 3 and 4: the planes of CODEC.md 8.3 from the stream, 8.4's synthesis, 8.5's conversion. */
+function decodePicture(entry, colour, dec, workingSize, priors, name) {
   const luma = floorDiv(P16[entry.quant % 16] * 2 ** Math.floor(entry.quant / 16), 256);
   const chroma = floorDiv(luma * 218 + 128, 256);
   const planes = [];
+  let ww, wh;
   try {
-    const dec = new RangeDecoder(p.subarray(3));
-    const lumaCtx = contexts(PRIORS.luma), chromaCtx = contexts(PRIORS.chroma);
+    [ww, wh] = workingSize(dec);
+    const cw = Math.ceil(ww / 2), chh = Math.ceil(wh / 2);
+    const sizes = colour === "rgb" ? [[ww, wh], [cw, chh], [cw, chh]] : [[ww, wh]];
+    const lumaCtx = contexts(priors.luma), chromaCtx = contexts(priors.chroma);
     const coded = sizes.map(([w, h], i) => {
       const bands = emptyBands(w, h);
       decodePlane(dec, i ? chromaCtx : lumaCtx, bands);
@@ -565,7 +584,7 @@ function workingPicture(entry, colour) {
     coded.forEach((bands, i) => planes.push(inverse(dequantise(bands, i ? chroma : luma))));
   } catch (error) {
     if (error instanceof PciError) throw error;
-    throw new PciError(`corrupt wavelet-colour stream: ${error.message}`, "descriptors.payload", entry.payloadAt);
+    throw new PciError(`corrupt ${name} stream: ${error.message}`, "descriptors.payload", entry.payloadAt);
   }
   const n = ww * wh;
   const ch = colour === "rgb" ? 3 : 1;
@@ -573,10 +592,11 @@ function workingPicture(entry, colour) {
   if (ch === 1) {
     for (let i = 0; i < n; i++) pic[i] = toSample(planes[0].v[i]);
   } else {
+    const cw = Math.ceil(ww / 2), chh = Math.ceil(wh / 2);
     const cb = resize(planes[1].v, chh, cw, 1, wh, ww), cr = resize(planes[2].v, chh, cw, 1, wh, ww);
     for (let i = 0; i < n; i++) putRgb(pic, i, planes[0].v[i], cb[i], cr[i]);
   }
-  return { rows: wh, cols: ww, ch, pixels: smooth(pic, wh, ww, ch, strength) };
+  return { rows: wh, cols: ww, ch, pixels: pic };
 }
 
 // ---------------------------------------------------------------- kind 1 (CODEC.md 3, 4)
@@ -743,22 +763,22 @@ export function decode(bytes, size = {}) {
   if (!(width >= 1 && width <= MAX_DIMENSION && height >= 1 && height <= MAX_DIMENSION)) {
     throw new PciError(`output size ${width}x${height} outside 1..${MAX_DIMENSION}`, "size");
   }
-  const known = { 1: 1, 2: 1, 3: 1 };
+  const known = { 1: 1, 2: 1, 3: 1, 4: 1 };
   for (const d of file.descriptors) {
     if (!(d.kind in known)) throw new PciError(`descriptor kind ${d.kind} is unknown to pcimg/parametric`, "descriptors.kind", d.offset);
     if (d.version !== known[d.kind]) throw new PciError(`descriptor kind ${d.kind} version ${d.version} is unsupported`, "descriptors.version", d.versionAt);
   }
-  const bases = file.descriptors.filter((d) => d.kind === 1 || d.kind === 3);
-  if (bases.length > 1) throw new PciError("descriptor kinds 1 and 3 are both base layers", "descriptors.kind", bases[1].offset);
+  const bases = file.descriptors.filter((d) => d.kind === 1 || d.kind === 3 || d.kind === 4);
+  if (bases.length > 1) throw new PciError("two base layers (kinds 1, 3 and 4)", "descriptors.kind", bases[1].offset);
   const ch = file.colour === "rgb" ? 3 : 1;
   const find = (kind) => file.descriptors.find((d) => d.kind === kind);
   const texture = size.detail === false ? undefined : find(2);
   const detail = texture ? textureDetail(texture, file.seed, width, height) : null;
   const data = new Uint8Array(width * height * ch);
   const clamp = (x) => Math.min(Math.max(x, 0), 255);
-  const wavelet = find(3);
-  if (wavelet) {
-    const pic = workingPicture(wavelet, file.colour);
+  const wavelet = find(3), thumb = find(4);
+  if (wavelet || thumb) {
+    const pic = wavelet ? workingPicture(wavelet, file.colour) : thumbPicture(thumb, file.colour, file.width, file.height);
     const out = resize(pic.pixels, pic.rows, pic.cols, ch, height, width);
     for (let i = 0; i < out.length; i++) {
       data[i] = detail ? clamp(clamp(out[i]) + floorDiv(detail[Math.floor(i / ch)] + 8, 16)) : clamp(out[i]);
@@ -784,11 +804,13 @@ export function toPnm({ width, height, channels, data }) {
   return out;
 }
 
-// The context priors of kinds 3 and 1: spec/data/wavelet-priors-v1.json and dct-priors-v1.json
+// The context priors of kinds 3, 4 and 1: spec/data/wavelet-priors-v1.json, wavelet-thumb-priors-v1.json
+// and dct-priors-v1.json
 // (SHA-256 in CODEC.md 8.3 and 4), copied here by web/build.py so the module has no
 // dependencies; a test holds them equal.
 // BEGIN PRIORS
 const PRIORS = {"luma":{"ll_zero":[263,338,167],"ll_sign":[961],"ll_mag":[[579,757,1001,1202,1536,1707,1024,1024,1024,1024,1024,1024],[581,807,1176,1536,1877,1024,1024,1024,1024,1024,1024,1024],[320,614,908,1325,1690,1959,1024,1024,1024,1024,1024,1024]],"block":[1977,1288,1709,751,1291,417,1975,1301,1693,775,1030,370,1984,1740,1787,1449,1664,1024,1824,727,1500,377,1037,181,1849,895,1497,350,1037,182,1900,948,1600,605,1175,361,332,210,308,131,485,67,120,231,194,107,117,64,463,330,534,238,572,172],"sig":[1917,1830,1770,1739,1563,1553,1687,1710,1531,1653,1338,1391,1556,1543,1487,1428,1276,1493,933,1317,1013,1024,835,996,273,1365,328,1365,309,683,1896,1726,1727,1581,1458,1263,1634,1566,1462,1459,1207,1192,1403,1370,1351,1282,1050,1079,1131,1087,1035,1006,853,893,613,1069,810,775,549,556,1722,1416,1676,1524,1375,1221,1303,1108,1362,1261,1142,1012,870,809,1115,1129,849,889,670,657,863,912,663,656,393,418,674,675,468,464],"sign":[1037,1306,666,1011,1215,808,1006,1109,1000],"mag":[[1984,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1776,1984,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1873,1970,1877,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1788,1984,1902,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1485,1915,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1562,1674,1731,1707,1365,1024,1024,1024,1024,1024,1024,1024],[1463,1676,1877,1877,1024,1024,1024,1024,1024,1024,1024,1024],[982,1405,1660,1827,1836,1536,1024,1024,1024,1024,1024,1024]]},"chroma":{"ll_zero":[1133,983,564],"ll_sign":[997],"ll_mag":[[1513,1636,1741,1755,1024,1024,1024,1024,1024,1024,1024,1024],[1410,1664,1506,1843,1024,1024,1024,1024,1024,1024,1024,1024],[928,1207,1423,1911,1365,1024,1024,1024,1024,1024,1024,1024]],"block":[1984,1768,1918,1138,1638,512,1984,1657,1851,1249,1024,1170,1984,1984,1707,1707,1024,1024,1885,1144,1666,816,1024,263,1905,1337,1704,959,1638,573,1984,1372,1805,1219,1365,1024,1065,727,1065,569,683,439,929,1055,922,828,878,293,1465,1434,1273,866,819,512],"sig":[1962,1832,1759,1593,1439,1024,1829,1365,1631,1755,1411,1365,1718,1024,1456,1365,1630,1365,1229,1024,1365,1024,585,1024,1024,1024,1024,1024,1024,1024,1917,1613,1720,1469,1478,1084,1775,1645,1673,1489,1330,1502,1638,1609,1567,1331,1123,1252,843,1170,1446,1229,1024,1103,512,1024,1024,1024,1170,683,1802,1407,1796,1523,1365,1707,1526,1247,1609,1365,1229,1155,1226,954,1505,1117,1222,1365,942,785,1182,1170,899,1280,531,1024,1024,1024,745,1024],"sign":[1019,1341,983,973,1202,805,1034,1058,871],"mag":[[1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1931,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1943,1975,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1869,1916,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1633,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1821,1809,1792,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1622,1852,1843,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1340,1616,1838,1638,1024,1024,1024,1024,1024,1024,1024,1024]]}};
+const THUMB_PRIORS = {"luma":{"ll_zero":[898,839,616],"ll_sign":[927],"ll_mag":[[1346,1744,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1343,1800,1977,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1064,1605,1969,1365,1024,1024,1024,1024,1024,1024,1024,1024]],"block":[1024,1138,683,922,1260,683,1115,1161,883,465,745,1280,1753,1948,1781,1024,1024,1024,146,1024,683,1024,1024,1024,146,1024,256,1024,1024,1024,256,1024,293,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],"sig":[1741,1503,1641,1317,1463,1593,1559,1347,1431,1792,945,683,1359,1317,1489,1463,1117,1024,1024,1593,1536,1365,683,683,819,1365,1024,1024,1024,1024,1682,1421,1024,1024,1024,1024,1471,987,1024,1024,1024,1024,1405,1126,1024,1024,1024,1024,931,614,1024,1024,1024,1024,1024,683,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],"sign":[883,1078,1200,873,1095,683,1024,1024,1024],"mag":[[1944,1902,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1868,1843,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1836,1920,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1820,1843,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1628,1687,1536,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1843,1755,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024]]},"chroma":{"ll_zero":[1711,1324,866],"ll_sign":[979],"ll_mag":[[1982,1911,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1942,1877,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1664,1536,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024]],"block":[1920,1024,1536,1024,1024,1024,1972,1024,1365,1024,1024,1024,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],"sig":[1852,1024,1024,1024,1024,1024,1911,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],"sign":[512,1024,1024,1024,1024,1024,1024,1024,1024],"mag":[[1792,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024]]}};
 const DCT_PRIORS = {"last":[[64,64,64,64,64,64,64,64,216,527,303,1745],[64,64,83,171,245,137,503,512,1024,1934,1024,1024]],"zero":[[64,1024,1024,108,512,114,205,134,390,121,443,251,502,324,787,464,1163,554,1419,752,1499,1045,1883,1478],[138,1024,341,644,661,236,1100,436,1100,514,1085,705,1300,807,1498,1033,1701,1285,1865,1584,1984,1877,1024,1024]],"mag":[[[64,64,108,332,384,759,910,1489,1536,1024,1024,1024],[166,234,512,492,717,1024,1280,1536,1024,1024,1024,1024],[144,275,382,460,788,1147,1024,1755,1024,1024,1024,1024],[223,347,492,742,1142,1451,1536,1365,1024,1024,1024,1024],[218,420,567,851,1170,1550,1843,1024,1024,1024,1024,1024],[404,568,832,1077,1438,1812,1536,1024,1024,1024,1024,1024],[503,757,1033,1389,1882,1755,1024,1024,1024,1024,1024,1024],[677,910,1283,1753,1984,1024,1024,1024,1024,1024,1024,1024],[884,1249,1648,1949,1755,1024,1024,1024,1024,1024,1024,1024],[1215,1621,1918,1870,1365,1024,1024,1024,1024,1024,1024,1024],[1570,1912,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1914,1984,1862,1024,1024,1024,1024,1024,1024,1024,1024,1024]],[[88,301,417,811,1161,1463,1638,1024,1024,1024,1024,1024],[580,683,834,964,1434,1536,1024,1024,1024,1024,1024,1024],[666,731,1080,1289,1489,1536,1024,1024,1024,1024,1024,1024],[676,987,1234,1434,1843,1024,1024,1024,1024,1024,1024,1024],[849,1049,1165,1365,1792,1365,1024,1024,1024,1024,1024,1024],[1003,1202,1528,1856,1536,1024,1024,1024,1024,1024,1024,1024],[1219,1552,1643,1934,1024,1024,1024,1024,1024,1024,1024,1024],[1506,1740,1957,1365,1024,1024,1024,1024,1024,1024,1024,1024],[1798,1889,1862,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1934,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024]]]};
 // END PRIORS
 

@@ -80,6 +80,8 @@ def encode_args(p: argparse.ArgumentParser) -> None:
                    help="base layer: wavelet (descriptor kind 3, default) or dct (kind 1, pcimg 0.x)")  # fmt: skip
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
     add_form_args(p, "write")
+    p.add_argument("--declared-size", type=parse_size, metavar="WxH", help="the size the file states (default: the "
+                   "image's); a placeholder can state a small one of the same aspect ratio, e.g. 96x64")  # fmt: skip
     p.add_argument(
         "--background",
         type=parse_colour,
@@ -124,6 +126,7 @@ def encode_images(args: argparse.Namespace) -> int:
         "recipe": _recipe(args),
         "pin_digest": args.pin_digest,
         "bare": args.bare,
+        "declared_size": args.declared_size,
     }
     form = Form.of(args)
     pairs = outputs(args.inputs, args.output, form.suffix)

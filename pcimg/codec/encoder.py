@@ -15,6 +15,7 @@ from PIL import Image
 
 from ..errors import PciError
 from ..format.container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
+from ..format.registry import LIMITS
 from . import colour, dct, dct_colour, texture, wavelet_colour, wavelet_search
 from .parametric import render
 from .prepare import WHITE, oriented_size, prepare
@@ -187,6 +188,7 @@ class WaveletBase:
 
     def __init__(self, array: np.ndarray, colour_name: str) -> None:
         self.source = wavelet_search.source(array, colour_name)
+        self.array, self.colour = array, colour_name
 
     def fit(self, template: PciFile, budget: Budget, extra: tuple[Descriptor, ...]) -> PciFile | None:
         def fits(entry: Descriptor) -> bool:
@@ -194,7 +196,15 @@ class WaveletBase:
 
         empty = Descriptor(wavelet_colour.KIND, wavelet_colour.VERSION, 0, b"")
         payload = budget.max_bytes - _size(template, (empty, *extra), budget)
-        entry = wavelet_search.search(self.source, payload, fits)
+        entry = None
+        if payload > wavelet_search.THUMB_ONLY_PAYLOAD or extra:
+            entry = wavelet_search.search(self.source, payload, fits)
+        if payload <= wavelet_search.THUMB_MAX_PAYLOAD and not extra:
+            # a placeholder: kind 4 spends kind 3's 3-byte header on the picture
+            small = wavelet_search.thumb_source(self.array, self.colour)
+            thumb = wavelet_search.search_thumb(small, payload, fits, (template.width, template.height))
+            if thumb is not None and (entry is None or thumb[0] < wavelet_search.score(small, entry)):
+                entry = thumb[1]
         return None if entry is None else template.replace(descriptors=_sorted((entry, *extra)))
 
     def smallest(self) -> Descriptor:
@@ -217,6 +227,17 @@ def _sorted(descriptors: tuple[Descriptor, ...]) -> tuple[Descriptor, ...]:
 
 def _size(template: PciFile, descriptors: tuple[Descriptor, ...], budget: Budget) -> int:
     return budget.size(template.replace(descriptors=_sorted(descriptors)))
+
+
+def _checked_size(size: tuple[int, int]) -> tuple[int, int]:
+    limit = LIMITS["max_dimension"]
+    if not (
+        isinstance(size, (tuple, list))
+        and len(size) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= limit for v in size)
+    ):
+        raise PciError(f"declared_size must be (width, height) in 1..{limit}, not {size!r}", field="declared_size")
+    return int(size[0]), int(size[1])
 
 
 def search_seed(pci: PciFile, luma: np.ndarray, candidates: int) -> int:
@@ -272,6 +293,7 @@ def encode_image(
     base: str = "wavelet",
     full_size: tuple[int, int] | None = None,
     bare: bool = False,
+    declared_size: tuple[int, int] | None = None,
 ) -> PciFile:
     """Encode to a PciFile that fits ``max_bytes`` when written (``bare``: in the bare form;
     see ``pcimg.encode``).
@@ -282,18 +304,21 @@ def encode_image(
     is left out when it would take more than PROMPT_SHARE of ``max_bytes``. ``base`` picks the base
     layer's descriptor kind: "wavelet" (kind 3, the default) or "dct" (kind 1).
     ``full_size`` is the image's size before a JPEG draft decode (``image`` may be smaller).
+    ``declared_size`` is the width and height the file states (default: the image's): a
+    placeholder may state a small size of the same aspect ratio, which costs fewer bytes.
     """
     if base not in BASES:
         raise PciError(f"base must be one of {sorted(BASES)}, not {base!r}", field="base")
     budget = Budget(max_bytes, bare)
     if use_texture is None:
         use_texture = base == "dct"
-    width, height = oriented_size(image, full_size)
+    image_size = oriented_size(image, full_size)
+    width, height = image_size if declared_size is None else _checked_size(declared_size)
     # The wavelet base needs at most a 256-pixel picture and a 512-pixel reference: work on a
     # reduced copy (texture and seed search measure full-resolution detail, so not with them).
     reduce_to = WORKING_LONG_SIDE if base == "wavelet" and not use_texture and seed_search <= 1 else None
     array, colour_name = prepare(image, background, reduce_to)
-    if reduce_to is None and (array.shape[1], array.shape[0]) != (width, height):
+    if reduce_to is None and (array.shape[1], array.shape[0]) != image_size:
         raise PciError("a draft-decoded image cannot carry texture or a seed search", field="image")
     coder = BASES[base](array, colour_name)
     template = PciFile(

@@ -1,7 +1,7 @@
 """The embedded generator "pcimg/parametric": descriptors -> pixels, bit-exact.
 
-Base layer: the kind-3 working picture resampled to the output size, or the kind-1 DCT
-coefficients evaluated at it. Detail: kind-2 texture noise from the file's seed. Everything
+Base layer: the kind-3 or kind-4 working picture resampled to the output size, or the kind-1
+DCT coefficients evaluated at it. Detail: kind-2 texture noise from the file's seed. Everything
 is integer arithmetic (spec/CODEC.md).
 """
 
@@ -17,11 +17,11 @@ from PIL import Image
 from ..errors import PciError
 from ..format.container import Descriptor, PciFile
 from ..format.registry import LIMITS
-from . import colour, dct, dct_colour, resample, texture, wavelet_colour
+from . import colour, dct, dct_colour, resample, texture, wavelet_colour, wavelet_thumb
 
 NAME = "pcimg/parametric"
-KNOWN = {kind.KIND: kind.VERSION for kind in (dct_colour, texture, wavelet_colour)}
-BASE_KINDS = (dct_colour.KIND, wavelet_colour.KIND)
+KNOWN = {kind.KIND: kind.VERSION for kind in (dct_colour, texture, wavelet_colour, wavelet_thumb)}
+BASE_KINDS = (dct_colour.KIND, wavelet_colour.KIND, wavelet_thumb.KIND)
 
 
 DEFAULT_MAX_PIXELS = 2 * 89_478_485  # Pillow's decompression-bomb error threshold
@@ -81,7 +81,7 @@ def check_descriptors(pci: PciFile) -> None:
     bases = [d for d in pci.descriptors if d.kind in BASE_KINDS]
     if len(bases) > 1:
         with located(bases[1]):
-            raise PciError("descriptor kinds 1 and 3 are both base layers: a file holds at most one",
+            raise PciError("two base layers (descriptor kinds 1, 3 and 4): a file holds at most one",
                            field="descriptors.kind")  # fmt: skip
 
 
@@ -123,12 +123,17 @@ def render(
 
 
 def working_rows(pci: PciFile, width: int) -> np.ndarray | None:
-    """Kind 3: the working picture decoded and resampled across to ``width`` (Q6), or None."""
+    """Kinds 3 and 4: the working picture decoded and resampled across to ``width`` (Q6), or None."""
     entry = pci.descriptor(wavelet_colour.KIND)
-    if entry is None:
+    thumb = pci.descriptor(wavelet_thumb.KIND)
+    if entry is not None:
+        with located(entry):
+            picture = wavelet_colour.working_image(entry.payload, entry.quant, pci.colour)
+    elif thumb is not None:
+        with located(thumb):
+            picture = wavelet_thumb.working_image(thumb.payload, thumb.quant, pci.colour, pci.width, pci.height)
+    else:
         return None
-    with located(entry):
-        picture = wavelet_colour.working_image(entry.payload, entry.quant, pci.colour)
     return resample.horizontal(picture, width)
 
 

@@ -56,8 +56,8 @@ class Contexts:
     sign: list[int]
     mag: list[list[int]]
 
-    def __init__(self, plane_type: str, uniform: bool = False) -> None:
-        table = None if uniform else priors()[plane_type]
+    def __init__(self, plane_type: str, uniform: bool = False, priors_file: str = PRIORS_FILE) -> None:
+        table = None if uniform else packaged_json(priors_file)[plane_type]
         for name, size in SIZES.items():
             value: list
             if table is not None:

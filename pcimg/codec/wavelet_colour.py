@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import PciError
 from ..primitives import rangecoder as rc
 from . import colour, lifting, resample, smoothing
-from .wavelet_coder import MAX_MAGNITUDE, Contexts, code_plane
+from .wavelet_coder import MAX_MAGNITUDE, PRIORS_FILE, Contexts, code_plane
 
 KIND = 3
 VERSION = 1
@@ -74,8 +74,11 @@ def encode_payload(width: int, height: int, indices: list[list], strength: int =
     return head + enc.finish()
 
 
-def code_planes(coder: rc.Encoder | rc.Decoder, indices: list[list], decoding: bool) -> None:
-    luma, chroma = Contexts("luma"), Contexts("chroma")
+def code_planes(
+    coder: rc.Encoder | rc.Decoder, indices: list[list], decoding: bool, priors_file: str = PRIORS_FILE
+) -> None:
+    """Y, then Cb and Cr (sharing the chroma contexts), from the given trained priors."""
+    luma, chroma = Contexts("luma", priors_file=priors_file), Contexts("chroma", priors_file=priors_file)
     for plane, bands in enumerate(indices):
         code_plane(coder, chroma if plane else luma, bands, decoding)
 

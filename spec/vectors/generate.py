@@ -23,7 +23,8 @@ from PIL import Image
 
 import pcimg
 from pcimg import DecodeDigest, Descriptor, EncoderInfo, ModelRef, PciFile, Prompt, Recipe, SourceInfo
-from pcimg.codec import wavelet_colour
+from pcimg.codec import wavelet_colour, wavelet_search
+from pcimg.codec.parametric import KNOWN
 from pcimg.format import prompt_model
 from pcimg.format.describe import describe
 from pcimg.format.registry import SIGNATURE
@@ -140,6 +141,7 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
         ),
     }
     files |= wavelet_vectors()
+    files |= thumb_vectors()
     out = {name: (text, pcimg.write(pci)) for name, (text, pci) in files.items()}
     # Hand-made layouts the PciFile writer never produces itself:
     base = pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw")))[:-4]
@@ -170,8 +172,23 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
     return out
 
 
+def kind3_only(build):
+    """The encoder as it was before kind 4 (these kind-3 vectors must not change)."""
+
+    def built(*args, **kwargs):
+        saved = wavelet_search.THUMB_MAX_PAYLOAD
+        wavelet_search.THUMB_MAX_PAYLOAD = -1
+        try:
+            return build(*args, **kwargs)
+        finally:
+            wavelet_search.THUMB_MAX_PAYLOAD = saved
+
+    return built
+
+
+@kind3_only
 def wavelet_vectors() -> dict[str, tuple[str, PciFile]]:
-    """Descriptor kind 3 (wavelet-colour), written by today's default encoder."""
+    """Descriptor kind 3 (wavelet-colour), written by the default encoder of format 1.1."""
     portrait = photo((64, 96))
     return {
         "wavelet-kodak-491": (
@@ -202,6 +219,28 @@ def wavelet_vectors() -> dict[str, tuple[str, PciFile]]:
         "wavelet-largest-working": (
             "256x171 working picture (the largest side), fine quantiser",
             pcimg.encode_pci(photo((256, 171)), captioner="none", max_bytes=9000),
+        ),
+    }
+
+
+def thumb_vectors() -> dict[str, tuple[str, PciFile]]:
+    """Descriptor kind 4 (wavelet-thumb): what the encoder writes for placeholders."""
+    return {
+        "thumb-kodak-55": (
+            "768x512 photo in a 55-byte file: kind 4, a working long side of a few pixels",
+            pcimg.encode_pci(photo(), captioner="none", max_bytes=55),
+        ),
+        "thumb-grey-portrait": (
+            "greyscale portrait placeholder (working size from the declared aspect ratio)",
+            pcimg.encode_pci(photo((64, 96), "L"), captioner="none", max_bytes=45),
+        ),
+        "thumb-declared-size": (
+            "768x512 photo declared as 96x64 (one byte per side) in 40 bytes",
+            pcimg.encode_pci(photo(), captioner="none", max_bytes=40, declared_size=(96, 64)),
+        ),
+        "thumb-empty-payload": (
+            "kind 4 with an empty payload: long side 1, all coefficients 0, a mid-grey picture",
+            PciFile(7, 5, descriptors=(Descriptor(4, 1, 40, b""),)),
         ),
     }
 
@@ -392,6 +431,26 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             pcimg.write(PciFile(4, 4, descriptors=(dct_small, Descriptor(3, 1, 80, b"\x03\x03\x00")))),
             "decode",
         ),
+        "thumb-quant-over-limit": (
+            "wavelet-thumb quant 192",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(4, 1, 192, b"\x00"),))),
+            "decode",
+        ),
+        "thumb-version-2": (
+            "wavelet-thumb version 2, which this generator does not know",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(4, 2, 80, b"\x00"),))),
+            "decode",
+        ),
+        "thumb-prefix-too-long": (
+            "wavelet-thumb stream of 0xFF bytes: long side 32, then an LL prefix past 24",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(4, 1, 80, b"\xff" * 40),))),
+            "decode",
+        ),
+        "thumb-two-bases": (
+            "wavelet-colour and wavelet-thumb in one file: at most one base layer",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03\x03\x00"), Descriptor(4, 1, 80, b"")))),
+            "decode",
+        ),
     }
     return vectors
 
@@ -453,6 +512,11 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "wavelet-coefficient-over-limit": ("descriptors.payload", payload + 5),
         # the second entry's kind: after count, then kind, version, quant, length and 4 payload bytes
         "wavelet-two-bases": ("descriptors.kind", payload + 1 + 8),
+        "thumb-quant-over-limit": ("descriptors.quant", payload + 3),
+        "thumb-version-2": ("descriptors.version", payload + 2),
+        "thumb-prefix-too-long": ("descriptors.payload", payload + 5),
+        # the second entry's kind: after count, then kind 3's kind, version, quant, length, 3 bytes
+        "thumb-two-bases": ("descriptors.kind", payload + 1 + 7),
     }
 
 
@@ -467,8 +531,16 @@ def bare_valid_vectors() -> dict[str, tuple[str, bytes]]:
     two = PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03\x03\x00"), Descriptor(40, 1, 0, b"\x01")))
     return {
         "placeholder-24": (
-            "768x512 photo in 24 bare bytes: the single-descriptor body",
+            "768x512 photo in 24 bare bytes: the single-descriptor body, kind 4",
             pcimg.encode(photo(), captioner="none", max_bytes=24, bare=True),
+        ),
+        "placeholder-21-declared": (
+            "768x512 photo declared as 96x64, in 21 bare bytes (ThumbHash's size)",
+            pcimg.encode(photo(), captioner="none", max_bytes=21, bare=True, declared_size=(96, 64)),
+        ),
+        "average-colour-7": (
+            "the average colour and aspect ratio in 7 bytes: declared 48x32, kind 4, long side 1",
+            pcimg.encode(photo(), captioner="none", max_bytes=7, bare=True, declared_size=(48, 32)),
         ),
         "wavelet-tiny": ("the file vector wavelet-tiny in the bare form", bare_of("wavelet-tiny")),
         "wavelet-kodak-491": (
@@ -540,6 +612,11 @@ def bare_invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             bare_head() + size + b"\x19\x50\x03\x03",
             "decode",
         ),
+        "thumb-prefix-too-long": (
+            "single kind-4 entry (0x21) whose stream of 0xFF bytes passes the 24-bit prefix",
+            bare_head(minor=2) + size + b"\x21\x50" + b"\xff" * 40,
+            "decode",
+        ),
     }
 
 
@@ -561,6 +638,7 @@ def bare_expected_errors() -> dict[str, tuple[str, int | None]]:
         "wavelet-version-2": ("descriptors.version", 3),  # kind and version share the entry byte
         "wavelet-quant-over-limit": ("descriptors.quant", 4),
         "wavelet-header-short": ("descriptors.payload", 5),
+        "thumb-prefix-too-long": ("descriptors.payload", 5),  # after the entry and quant bytes
     }
 
 
@@ -601,7 +679,7 @@ def write_valid(path: Path, text: str, data: bytes, bare: bool) -> None:
         "file_sha256": hashlib.sha256(data).hexdigest(),
         "fields": describe(pci, file_size=len(data)),
     }
-    decodable = all(d.kind in (1, 2, 3) and d.version == 1 for d in pci.descriptors)
+    decodable = all(KNOWN.get(d.kind) == d.version for d in pci.descriptors)
     if pci.generator.id == "pcimg/parametric" and pci.width * pci.height <= 2**22 and decodable:
         record["decoded_sha256"] = pixels_sha(pcimg.decode(pci))
         record["decoded_at"] = {"size": list(SECOND_SIZE), "sha256": pixels_sha(pcimg.decode(pci, size=SECOND_SIZE))}
