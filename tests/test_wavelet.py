@@ -292,3 +292,19 @@ def test_smoothing_is_the_spec_and_keeps_edges(strength):
     grey = picture[..., 1]
     assert np.array_equal(smoothing.smooth(grey, strength), smoothing.smooth(np.repeat(grey[..., None], 3, -1),
                                                                              strength)[..., 0])  # fmt: skip
+
+
+@pytest.mark.parametrize("budget", [150, 480, 960])
+def test_the_rate_estimate_is_within_five_percent_of_the_coded_size(photo, budget):
+    from pcimg.codec import wavelet_rate
+    from pcimg.codec.wavelet_coder import PRIORS_FILE
+
+    src = wavelet_search.source(np.asarray(photo), "rgb")
+    for width, height in wavelet_search.working_sizes(src, budget):
+        work = wavelet_search.analyse(src, width, height)
+        exact = wavelet_search.fit_quant(work, lambda d: len(d.payload) <= budget, budget, 90)
+        assert exact is not None
+        indices = [W.quantise(b, exact.quant, plane) for plane, b in enumerate(work.bands)]
+        estimate = wavelet_rate.payload_bytes(indices, PRIORS_FILE, W.HEADER_BYTES)
+        assert abs(estimate - len(exact.payload)) <= 0.05 * len(exact.payload)
+        assert abs(wavelet_search.estimated_quant(work, budget, 90) - exact.quant) <= 2

@@ -9,6 +9,7 @@ the encoder's size x quantiser search spends its time on.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -60,15 +61,22 @@ def _geometry(h: int, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     return y, x, north_east_coded, order, (rows[:, None] * cols[None, :]).ravel().tolist()
 
 
-def _band_events(
-    enc: rc.Encoder,
-    ctx: Contexts,
-    band: np.ndarray,
-    group: int,
-    orient: int,
-    parent: np.ndarray | None,
-    siblings: list[np.ndarray],
-) -> None:
+@dataclass(frozen=True)
+class BandContexts:
+    """Every context of one band's coding, as arrays (positions in coding order)."""
+
+    order: np.ndarray  # raster index of each position, in coding order
+    counts: list[int]  # positions per 4x4 block
+    block_nz: np.ndarray  # per block: holds a non-zero index
+    block_ctx: np.ndarray
+    sig_ctx: np.ndarray  # per position (raster)
+    sign_ctx: np.ndarray
+    mag_ctx: np.ndarray
+
+
+def band_contexts(
+    band: np.ndarray, group: int, orient: int, parent: np.ndarray | None, siblings: list[np.ndarray]
+) -> BandContexts:
     h, w = band.shape
     nz = band != 0
     west, north = _shift(band, 0, 1), _shift(band, 1, 0)
@@ -107,7 +115,21 @@ def _band_events(
         region = sums[r1][:, c1] - sums[r0][:, c1] - sums[r1][:, c0] + sums[r0][:, c0]
         parent_nz = (region > 0).astype(np.int64)
     block_ctx = ((group * 3 + orient) * 3 + near) * 2 + parent_nz
+    return BandContexts(order, counts, block_nz, block_ctx, sig_ctx, sign_ctx, mag_ctx)
 
+
+def _band_events(
+    enc: rc.Encoder,
+    ctx: Contexts,
+    band: np.ndarray,
+    group: int,
+    orient: int,
+    parent: np.ndarray | None,
+    siblings: list[np.ndarray],
+) -> None:
+    c = band_contexts(band, group, orient, parent, siblings)
+    order, counts, block_nz, block_ctx = c.order, c.counts, c.block_nz, c.block_ctx
+    sig_ctx, sign_ctx, mag_ctx = c.sig_ctx, c.sign_ctx, c.mag_ctx
     values = band.ravel()[order].tolist()
     sig_list = sig_ctx.ravel()[order].tolist()
     sign_list = sign_ctx.ravel()[order].tolist()

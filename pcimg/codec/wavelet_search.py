@@ -19,13 +19,13 @@ from PIL import Image
 
 from ..format.container import Descriptor
 from ..primitives import rangecoder as rc
-from . import colour, lifting, resample, smoothing
+from . import colour, lifting, resample, smoothing, wavelet_rate
 from . import wavelet_colour as W
 from . import wavelet_thumb as T
-from .wavelet_coder import Contexts
+from .wavelet_coder import PRIORS_FILE, Contexts
 from .wavelet_encode import encode_plane
 
-ANALYSIS_LONG_SIDE = 512
+ANALYSIS_LONG_SIDE = 384
 BITS_PER_PIXEL = 0.6  # payload bits per working luma pixel at the sizes that won on Kodak
 SIZE_FACTORS = (0.8, 1.0, 1.25)
 MIN_LONG_SIDE = 16
@@ -166,8 +166,15 @@ def errors(
 ) -> list[float]:
     """Per smoothing strength, the error (squared, plus GRADIENT_WEIGHT x the squared error of
     the luma gradient magnitude) of the decoded working picture resampled to the analysis size."""
-    indices = [W.quantise(b, entry.quant, plane) for plane, b in enumerate(work.bands)]
-    unsmoothed = picture(work, indices, entry.quant, src.colour)
+    return errors_at(src, work, entry.quant, strengths, gradient_weight)
+
+
+def errors_at(
+    src: Source, work: Working, quant: int, strengths: tuple[int, ...], gradient_weight: float = GRADIENT_WEIGHT
+) -> list[float]:
+    """``errors`` of the picture at ``quant`` (the decoder's picture: the indices are known)."""
+    indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
+    unsmoothed = picture(work, indices, quant, src.colour)
     return [picture_error(src, smoothing.smooth(unsmoothed, s), gradient_weight) for s in strengths]
 
 
@@ -188,24 +195,64 @@ def _gradient(image: np.ndarray) -> np.ndarray:
     return np.hypot(gx, gy)
 
 
+def estimated_quant(work: Working, payload_bytes: int, start: int) -> int | None:
+    """About the finest quant whose payload fits ``payload_bytes``, or None if the coarsest does not.
+
+    Sizes come from ``wavelet_rate`` (small pictures: from a real coding pass, which is cheaper
+    there). One jump from ``start`` by the logarithm of the size ratio (bytes fall ~6% per
+    step), one secant step between the two sizes seen, one check: enough to compare working
+    sizes; the kept one is then fitted exactly (``fit_quant``)."""
+    small = work.width * work.height < ARRAY_CODING_PIXELS
+
+    def size(quant: int) -> float:
+        if small:
+            entry = descriptor(work, quant)
+            return len(entry.payload) if entry is not None else math.inf
+        indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
+        return wavelet_rate.payload_bytes(indices, PRIORS_FILE, W.HEADER_BYTES)
+
+    def clamp(quant: float) -> int:
+        return int(min(max(quant, 0), W.MAX_QUANT))
+
+    first = clamp(start)
+    first_size = size(first)
+    step = math.log(BYTES_PER_QUANT)
+    quant = clamp(first + round(math.log(max(first_size, 1) / max(payload_bytes, 1)) / step))
+    quant_size = size(quant)
+    if quant != first and math.isfinite(first_size) and math.isfinite(quant_size) and quant_size != first_size:
+        slope = (math.log(quant_size) - math.log(first_size)) / (quant - first)  # log bytes per step, < 0
+        if slope < 0:
+            quant = clamp(quant + math.ceil((math.log(payload_bytes) - math.log(quant_size)) / slope))
+            quant_size = size(quant)
+    if quant_size > payload_bytes:
+        quant = clamp(quant + 1)
+        if size(quant) > payload_bytes and quant == W.MAX_QUANT:
+            return None
+    return quant
+
+
 def search(src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool]) -> Descriptor | None:
-    """The best-scoring entry over the candidate working sizes, or None if none fits."""
-    best: tuple[float, Descriptor, Working] | None = None
+    """The best-scoring entry over the candidate working sizes, or None if none fits.
+
+    Sizes are compared at their estimated quantisers (``wavelet_rate``, no coding); only the
+    kept size is coded, to the finest quant whose whole file fits."""
+    candidates: list[tuple[float, Working, int]] = []
     start = START_QUANT
     for width, height in working_sizes(src, max(1, payload_bytes)):
         work = analyse(src, width, height)
-        entry = fit_quant(work, fits, payload_bytes, start)
-        if entry is None:
+        quant = estimated_quant(work, payload_bytes, start)
+        if quant is None:
             continue
-        start = entry.quant
-        score = errors(src, work, entry, (0,))[0]
-        if best is None or score < best[0]:
-            best = (score, entry, work)
-    if best is None:
+        start = quant
+        candidates.append((errors_at(src, work, quant, (0,))[0], work, quant))
+    for _, work, quant in sorted(candidates, key=lambda c: c[0]):
+        entry = fit_quant(work, fits, payload_bytes, quant)
+        if entry is not None:
+            break
+    else:
         return None
-    unsmoothed, entry, work = best
     smoothed = [s for s in STRENGTHS if s]
-    scores = [unsmoothed, *errors(src, work, entry, tuple(smoothed))]
+    scores = errors(src, work, entry, (0, *smoothed))
     strength = [0, *smoothed][scores.index(min(scores))]
     return Descriptor(
         entry.kind, entry.version, entry.quant, entry.payload[:2] + bytes((strength,)) + entry.payload[3:]

@@ -1,0 +1,103 @@
+"""Encoder-side estimate of a kind-3 payload's size without coding it.
+
+The size search needs, for each working size, the quantiser whose file just fits; a real
+coding pass is a Python loop over every coded bit. Here every bit is priced at once with
+numpy, from the same context arrays the coder uses (``wavelet_encode.band_contexts``) and the
+contexts' trained starting probabilities, held fixed: the real coder adapts them, so the
+estimate runs a few percent high, alike for every size and quantiser of one image. The
+search compares working sizes at their estimated quantisers and codes for real only the
+one it keeps. Not normative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..primitives import rangecoder as rc
+from .wavelet_coder import PLANE_TYPES, SIZES, Contexts
+from .wavelet_encode import _shift, band_contexts
+
+MAX_PREFIX = rc.MAX_PREFIX + 1
+
+
+class Prices:
+    """Bits to code 0 and 1 under each context's starting probability, per plane type."""
+
+    def __init__(self, ctx: Contexts) -> None:
+        self.zero: dict[str, np.ndarray] = {}
+        self.one: dict[str, np.ndarray] = {}
+        for name in SIZES:
+            p0 = np.asarray(getattr(ctx, name), dtype=np.float64) / rc.PROB_ONE
+            self.zero[name], self.one[name] = -np.log2(p0), -np.log2(1.0 - p0)
+        # Exp-Golomb prices: prefix k costs ones at contexts 0..k-1, a zero at k, then k raw bits
+        self.uint: dict[str, np.ndarray] = {}
+        for name in ("ll_mag", "mag"):
+            ones, zeros = self.one[name], self.zero[name]
+            last = ones.shape[1] - 1
+            k = np.arange(MAX_PREFIX)
+            idx = np.minimum(k, last)
+            prefix_ones = np.concatenate([np.zeros((ones.shape[0], 1)), np.cumsum(ones[:, idx], axis=1)], axis=1)
+            self.uint[name] = prefix_ones[:, :MAX_PREFIX] + zeros[:, idx] + k  # [ctx, k]
+
+
+_PRICES: dict[tuple[str, str], Prices] = {}
+
+
+def prices(plane_type: str, priors_file: str) -> Prices:
+    key = (plane_type, priors_file)
+    if key not in _PRICES:
+        _PRICES[key] = Prices(Contexts(plane_type, priors_file=priors_file))
+    return _PRICES[key]
+
+
+def _uint_bits(table: np.ndarray, ctx: np.ndarray, values: np.ndarray) -> float:
+    k = np.floor(np.log2(values + 1.0)).astype(np.int64)
+    return float(table[ctx, np.minimum(k, MAX_PREFIX - 1)].sum())
+
+
+def _ll_bits(p: Prices, ll: np.ndarray) -> float:
+    a, b, c = _shift(ll, 0, 1), _shift(ll, 1, 0), _shift(ll, 1, 1)
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    pred = np.where(c >= high, low, np.where(c <= low, high, a + b - c))
+    pred[0, :] = a[0, :]
+    pred[1:, 0] = ll[:-1, 0]
+    residual = (ll - pred).ravel()
+    previous = np.minimum(np.abs(np.concatenate([[0], residual[:-1]])), 2)
+    nonzero = residual != 0
+    bits = float(np.where(nonzero, p.one["ll_zero"][previous], p.zero["ll_zero"][previous]).sum())
+    signs = residual[nonzero] < 0
+    bits += float(np.where(signs, p.one["ll_sign"][0], p.zero["ll_sign"][0]).sum())
+    return bits + _uint_bits(p.uint["ll_mag"], previous[nonzero], np.abs(residual[nonzero]) - 1)
+
+
+def plane_bits(p: Prices, bands: list) -> float:
+    """Estimated bits of one plane's index arrays ([LL, (HL, LH, HH) coarse to fine])."""
+    bits = _ll_bits(p, np.asarray(bands[0], dtype=np.int64))
+    levels = len(bands) - 1
+    for index, triple in enumerate(bands[1:]):
+        group = min(levels - 1 - index, 2)
+        for orient, band in enumerate(triple):
+            if not band.size:
+                continue
+            parent = bands[index][orient] if index else None
+            c = band_contexts(band, group, orient, parent, list(triple[:orient]))
+            flags = c.block_nz.ravel()
+            ctx = c.block_ctx.ravel()
+            bits += float(np.where(flags, p.one["block"][ctx], p.zero["block"][ctx]).sum())
+            # positions inside blocks that hold a non-zero value are coded, the others are not
+            coded = np.repeat(flags, c.counts)
+            raster = c.order[coded]
+            values = band.ravel()[raster]
+            nonzero = values != 0
+            sig = c.sig_ctx.ravel()[raster]
+            bits += float(np.where(nonzero, p.one["sig"][sig], p.zero["sig"][sig]).sum())
+            sign = c.sign_ctx.ravel()[raster][nonzero]
+            bits += float(np.where(values[nonzero] < 0, p.one["sign"][sign], p.zero["sign"][sign]).sum())
+            bits += _uint_bits(p.uint["mag"], c.mag_ctx.ravel()[raster][nonzero], np.abs(values[nonzero]) - 1)
+    return bits
+
+
+def payload_bytes(indices: list[list], priors_file: str, header_bytes: int) -> float:
+    """Estimated payload size of per-plane index arrays (Y, then chroma)."""
+    bits = sum(plane_bits(prices(PLANE_TYPES[min(plane, 1)], priors_file), b) for plane, b in enumerate(indices))
+    return header_bytes + bits / 8 + 1
