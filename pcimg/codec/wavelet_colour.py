@@ -38,9 +38,10 @@ def luma_step(quant: int) -> int:
     return (POW2_SIXTEENTHS[quant & 15] << (quant >> 4)) >> 8
 
 
-def plane_step(quant: int, plane: int) -> int:
+def plane_step(quant: int, plane: int, chroma_shift: int = 0) -> int:
+    """Q4 step of a plane; kind 4 may make chroma's finer by ``chroma_shift`` octaves."""
     step = luma_step(quant)
-    return (step * CHROMA_STEP + 128) >> 8 if plane else step
+    return max(1, ((step * CHROMA_STEP + 128) >> 8) >> chroma_shift) if plane else step
 
 
 def plane_sizes(width: int, height: int, colour_name: str) -> list[tuple[int, int]]:
@@ -97,9 +98,9 @@ def decode_payload(payload: bytes, colour_name: str) -> tuple[int, int, list[lis
     return width, height, planes
 
 
-def dequantise(bands: list, quant: int, plane: int) -> list:
+def dequantise(bands: list, quant: int, plane: int, chroma_shift: int = 0) -> list:
     """Indices -> Q4 coefficients: LL at n * step, details at sign(n) (|n| + 1/16) step."""
-    step = plane_step(quant, plane)
+    step = plane_step(quant, plane, chroma_shift)
 
     def detail(values: list) -> np.ndarray:
         q = np.asarray(values, dtype=np.int64)
@@ -125,19 +126,21 @@ def working_image(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
     return picture
 
 
-def unsmoothed_picture(indices: list, quant: int, width: int, height: int, colour_name: str) -> np.ndarray:
+def unsmoothed_picture(
+    indices: list, quant: int, width: int, height: int, colour_name: str, chroma_shift: int = 0
+) -> np.ndarray:
     """Indices -> the 8-bit working picture before smoothing: dequantised, synthesised, chroma
     resampled to the working size, converted (the encoder calls it with the indices it knows)."""
-    q4 = [lifting.inverse(dequantise(bands, quant, plane)) for plane, bands in enumerate(indices)]
+    q4 = [lifting.inverse(dequantise(bands, quant, plane, chroma_shift)) for plane, bands in enumerate(indices)]
     if colour_name != "rgb":
         return colour.plane_to_grey(q4[0])
     cb, cr = (resample.resize(p, width, height) for p in q4[1:])
     return colour.planes_to_rgb(q4[0], cb, cr)
 
 
-def quantise(bands: list, quant: int, plane: int) -> list:
+def quantise(bands: list, quant: int, plane: int, chroma_shift: int = 0) -> list:
     """Encoder: float coefficients (levels) -> indices, LL rounded, details with a dead zone."""
-    step = plane_step(quant, plane) / 16.0
+    step = plane_step(quant, plane, chroma_shift) / 16.0
 
     def detail(c: np.ndarray) -> np.ndarray:
         return (np.sign(c) * np.maximum(np.floor(np.abs(c) / step + (1 - DEADZONE)), 0)).astype(np.int64)

@@ -99,9 +99,12 @@ def analyse(src: Source, width: int, height: int) -> Working:
     return Working(width, height, tuple(bands))
 
 
-def picture(work: Working, indices: list[list], quant: int, colour_name: str, strength: int = 0) -> np.ndarray:
+def picture(
+    work: Working, indices: list[list], quant: int, colour_name: str, strength: int = 0, chroma_shift: int = 0
+) -> np.ndarray:
     """The decoder's working picture from known indices (same integer path, no entropy decode)."""
-    return smoothing.smooth(W.unsmoothed_picture(indices, quant, work.width, work.height, colour_name), strength)
+    unsmoothed = W.unsmoothed_picture(indices, quant, work.width, work.height, colour_name, chroma_shift)
+    return smoothing.smooth(unsmoothed, strength)
 
 
 def descriptor(work: Working, quant: int) -> Descriptor | None:
@@ -170,18 +173,31 @@ def errors(
 
 
 def errors_at(
-    src: Source, work: Working, quant: int, strengths: tuple[int, ...], gradient_weight: float = GRADIENT_WEIGHT
+    src: Source,
+    work: Working,
+    quant: int,
+    strengths: tuple[int, ...],
+    gradient_weight: float = GRADIENT_WEIGHT,
+    chroma_shift: int = 0,
+    chroma_weight: float = 0.0,
 ) -> list[float]:
     """``errors`` of the picture at ``quant`` (the decoder's picture: the indices are known)."""
-    indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
-    unsmoothed = picture(work, indices, quant, src.colour)
-    return [picture_error(src, smoothing.smooth(unsmoothed, s), gradient_weight) for s in strengths]
+    indices = [W.quantise(b, quant, plane, chroma_shift) for plane, b in enumerate(work.bands)]
+    unsmoothed = picture(work, indices, quant, src.colour, 0, chroma_shift)
+    return [picture_error(src, smoothing.smooth(unsmoothed, s), gradient_weight, chroma_weight) for s in strengths]
 
 
-def picture_error(src: Source, working_picture: np.ndarray, gradient_weight: float = GRADIENT_WEIGHT) -> float:
+def picture_error(
+    src: Source, working_picture: np.ndarray, gradient_weight: float = GRADIENT_WEIGHT, chroma_weight: float = 0.0
+) -> float:
+    """Squared error of the picture resampled to the analysis size, plus ``gradient_weight`` x
+    that of the luma gradient magnitude, plus ``chroma_weight`` x that of Cb and Cr."""
     h, w = src.reference.shape[:2]
     up = np.clip(resample.resize_float(working_picture.astype(np.float64), w, h), 0, 255)
     error = float(np.mean((up - src.reference) ** 2))
+    if chroma_weight and up.ndim == 3:
+        ours, theirs = colour.rgb_to_planes(up), colour.rgb_to_planes(src.reference)
+        error += chroma_weight * sum(float(np.mean((ours[i] - theirs[i]) ** 2)) for i in (1, 2))
     if gradient_weight:
         error += gradient_weight * float(np.mean((_gradient(up) - src.gradient) ** 2))
     return error
@@ -276,6 +292,9 @@ THUMB_ANALYSIS_LONG_SIDE = 128  # a picture of at most 32 pixels is judged at 4x
 # Placeholders are judged by squared error alone: on the design images the gradient term cost
 # 0.15 dB at 21 bytes (PSNR at 64 px) for +0.01 MS-SSIM (codec v2 log, session 4).
 THUMB_GRADIENT_WEIGHT = 0.0
+THUMB_CHROMA_SHIFTS = (0, 1, 2, 3)
+THUMB_CHROMA_WEIGHT = 4.0
+THUMB_MAX_QUANT = 96
 THUMB_SIDE_PER_ROOT_BYTE = 3.0  # the winning long side grows as ~3 x sqrt(payload bytes)
 THUMB_SIDE_RANGE = (0.45, 2.5)  # around that guess: all 96 winners of the design images at 4-96 B
 
@@ -287,11 +306,12 @@ def thumb_sides(payload_bytes: int) -> list[int]:
     return sorted({1, 2, *sides}) if payload_bytes <= 4 else sides  # a few bytes: the average colour
 
 
-def thumb_descriptor(work: Working, quant: int, long_side: int) -> Descriptor | None:
-    indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
+def thumb_descriptor(work: Working, quant: int, long_side: int, chroma_shift: int = 0) -> Descriptor | None:
+    indices = [W.quantise(b, quant, plane, chroma_shift) for plane, b in enumerate(work.bands)]
     if not all(W.check_magnitudes(b) for b in indices):
         return None
-    return Descriptor(T.KIND, T.VERSION, quant, T.encode_payload(long_side, [W.as_lists(b) for b in indices]))
+    payload = T.encode_payload(long_side, [W.as_lists(b) for b in indices], chroma_shift)
+    return Descriptor(T.KIND, T.VERSION, quant, payload)
 
 
 def search_thumb(
@@ -299,22 +319,34 @@ def search_thumb(
 ) -> tuple[float, Descriptor] | None:
     """Kind 4: (error, entry) for the long side and finest quant with the smallest error that fit.
     The working size follows the file's declared width and height (the decoder knows only those)."""
+    capped = search_thumb_capped(src, payload_bytes, fits, declared, THUMB_MAX_QUANT)
+    return capped or search_thumb_capped(src, payload_bytes, fits, declared, W.MAX_QUANT)
+
+
+def search_thumb_capped(
+    src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool], declared: tuple[int, int], max_quant: int
+) -> tuple[float, Descriptor] | None:
     best: tuple[float, Descriptor] | None = None
     start = START_QUANT
+
+    def fits_capped(entry: Descriptor) -> bool:
+        return entry.quant <= max_quant and fits(entry)
+
     for long_side in thumb_sides(payload_bytes):
         width, height = T.working_size(*declared, long_side)
         work = analyse(src, width, height)
+        for chroma_shift in THUMB_CHROMA_SHIFTS if src.colour == "rgb" else (0,):
 
-        def build(work: Working, quant: int, long_side: int = long_side) -> Descriptor | None:
-            return thumb_descriptor(work, quant, long_side)
+            def build(work: Working, quant: int, side: int = long_side, shift: int = chroma_shift) -> Descriptor | None:
+                return thumb_descriptor(work, quant, side, shift)
 
-        entry = fit_quant(work, fits, payload_bytes, start, build)
-        if entry is None:
-            continue
-        start = entry.quant
-        score = errors(src, work, entry, (0,), THUMB_GRADIENT_WEIGHT)[0]
-        if best is None or score < best[0]:
-            best = (score, entry)
+            entry = fit_quant(work, fits_capped, payload_bytes, min(start, max_quant), build)
+            if entry is None:
+                continue
+            start = entry.quant
+            score = errors_at(src, work, entry.quant, (0,), THUMB_GRADIENT_WEIGHT, chroma_shift, THUMB_CHROMA_WEIGHT)[0]
+            if best is None or score < best[0]:
+                best = (score, entry)
     return best
 
 
@@ -330,4 +362,5 @@ def thumb_source(array: np.ndarray, colour_name: str) -> Source:
 
 def score(src: Source, entry: Descriptor) -> float:
     """A kind-3 entry's error as search_thumb scores kind 4 (its decoded picture, smoothing included)."""
-    return picture_error(src, W.working_image(entry.payload, entry.quant, src.colour), THUMB_GRADIENT_WEIGHT)
+    picture = W.working_image(entry.payload, entry.quant, src.colour)
+    return picture_error(src, picture, THUMB_GRADIENT_WEIGHT, THUMB_CHROMA_WEIGHT)

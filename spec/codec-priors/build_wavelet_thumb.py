@@ -50,7 +50,7 @@ def train(paths: list[Path]) -> dict:
             found = S.search_thumb(src, payload, lambda d, n=payload: len(d.payload) <= n, size)
             if found is None:
                 continue
-            _, _, planes = T.decode_payload(found[1].payload, "rgb", *size)
+            _, _, _, planes = T.decode_payload(found[1].payload, "rgb", *size)
             contexts = {t: C.Contexts(t, uniform=True) for t in C.PLANE_TYPES}
             encoder = Counting()
             encoder.where = {}
