@@ -11,7 +11,7 @@ construct schema, prompt coding, ``PciFile``), ``codec`` (the embedded image cod
 """
 
 from . import PciImagePlugin as _plugin
-from .api import decode, encode, encode_pci, preview
+from .api import decode, encode, encode_pci, preview, rebudget
 from .backends.store import configure as configure_models
 from .errors import PciError
 from .format.container import (
@@ -58,6 +58,7 @@ __all__ = [
     "parse",
     "preview",
     "read",
+    "rebudget",
     "save",
     "to_text",
     "write",

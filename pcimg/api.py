@@ -22,6 +22,7 @@ from .codec.captioners import describe_colours
 from .codec.encoder import DEFAULT_MAX_BYTES, WORKING_LONG_SIDE, encode_image
 from .codec.parametric import DEFAULT_MAX_PIXELS, render
 from .codec.prepare import WHITE, AlphaFlattenedWarning, has_alpha, prepare
+from .codec.rebudget import rebudget as rebudget_file
 from .errors import PciError
 from .format.container import ModelRef, PciFile, Recipe, read, write
 from .primitives.atomic import open_regular
@@ -216,6 +217,15 @@ def preview(
     """The cheap base layer (descriptors only, no detail, no model): for drafts and thumbnails."""
     pci = data if isinstance(data, PciFile) else read(data, bare=bare)
     return render(pci, size, detail=False, max_pixels=max_pixels)
+
+
+def rebudget(data: bytes | PciFile | str | os.PathLike[str] | BinaryIO, max_bytes: int, *, bare: bool = False) -> bytes:
+    """A smaller .pci of at most ``max_bytes`` from a larger one, without the original image
+    (``bare``: both in the bare form). The base layer is re-encoded from the file's own working
+    picture; header, models and seed stay; a machine prompt may lose words, a person's is kept
+    or dropped whole. A file that already fits comes back as it is."""
+    pci = data if isinstance(data, PciFile) else read(data, bare=bare)
+    return write(rebudget_file(pci, max_bytes, bare), bare=bare)
 
 
 def _generator_id(name: str) -> str:

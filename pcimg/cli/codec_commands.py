@@ -15,7 +15,7 @@ from typing import BinaryIO, NamedTuple
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ..api import decode, encode, preview
+from ..api import decode, encode, preview, rebudget
 from ..codec.parametric import DEFAULT_MAX_PIXELS
 from ..codec.prepare import AlphaFlattenedWarning
 from ..distributed import ray_ordered_map
@@ -218,6 +218,42 @@ class DecodeJob:
 
         failed = _store(target, store)
         return failed if failed else Outcome(EXIT_OK, [_done(source, target, f"{image.width}x{image.height}")])
+
+
+def rebudget_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "inputs", nargs="+", type=Path, help=".pci files (or bare forms with --bare); - reads standard input"
+    )
+    p.add_argument("-o", "--output", help="output (one input), a folder (existing, or ending in /), or - for standard "
+                   "output; default: beside each input, named NAME.N.pci for --max-bytes N")  # fmt: skip
+    p.add_argument("--max-bytes", type=bounded_int(1), required=True, help="ceiling for the new file")
+    add_form_args(p, "read and write")
+    add_batch_args(p)
+
+
+def rebudget_files(args: argparse.Namespace) -> int:
+    """Make smaller .pci files from larger ones, without the original images."""
+    form = Form.of(args)
+    pairs = outputs(args.inputs, args.output, f".{args.max_bytes}{form.suffix}")
+    return run_batch(pairs, "rebudget", RebudgetJob(args.max_bytes, form), args)
+
+
+@dataclass(frozen=True)
+class RebudgetJob:
+    """Re-budget one file and write the result: picklable, so worker processes can run it."""
+
+    max_bytes: int
+    form: Form = field(default_factory=Form)
+
+    def __call__(self, pair: tuple[Path, Path]) -> Outcome:
+        source, target = pair
+        try:
+            data = self.form.load(read_bytes(open_input(source)))
+            smaller = rebudget(data, self.max_bytes, bare=self.form.bare)
+        except PciError as exc:
+            return Outcome.failed(f"{source}: {exc}")
+        written = _store(target, lambda: write_output(target, self.form.dump(smaller)))
+        return written if written else Outcome(EXIT_OK, [_done(source, target, f"{len(data)} -> {len(smaller)} bytes")])
 
 
 class Outcome(NamedTuple):

@@ -21,6 +21,7 @@ Run = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Configure, Run]] = {
     "encode": (codec_commands.encode_args, codec_commands.encode_images),
     "decode": (codec_commands.decode_args, codec_commands.decode_files),
+    "rebudget": (codec_commands.rebudget_args, codec_commands.rebudget_files),
     "info": (inspect_commands.info_args, inspect_commands.info),
     "validate": (inspect_commands.validate_args, inspect_commands.validate_files),
     "bench": (bench_command.bench_args, bench_command.bench),

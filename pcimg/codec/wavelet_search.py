@@ -129,8 +129,9 @@ def fit_quant(
     payload_bytes: int,
     start: int,
     build: Callable[[Working, int], Descriptor | None] | None = None,
+    max_quant: int = W.MAX_QUANT,
 ) -> Descriptor | None:
-    """The entry with the smallest (finest) quant that fits, or None if even the coarsest fails.
+    """The entry with the smallest (finest) quant up to ``max_quant`` that fits, or None.
     ``build`` makes the entry at a quant (default: kind 3's ``descriptor``).
 
     Payload bytes fall about 6% per quant step, so one jump from ``start`` by the logarithm
@@ -149,15 +150,15 @@ def fit_quant(
         return tried[quant]
 
     sizes: dict[int, int] = {}
-    quant = min(max(start, 0), W.MAX_QUANT)
+    quant = min(max(start, 0), max_quant)
     entry_at(quant)
     jump = round(math.log(max(sizes[quant], 1) / max(payload_bytes, 1)) / math.log(BYTES_PER_QUANT))
-    quant = min(max(quant + jump, 0), W.MAX_QUANT)
+    quant = min(max(quant + jump, 0), max_quant)
     if entry_at(quant) is not None:
         while quant > 0 and entry_at(quant - 1) is not None:
             quant -= 1
         return tried[quant]
-    while quant < W.MAX_QUANT:
+    while quant < max_quant:
         quant += 1
         if entry_at(quant) is not None:
             return tried[quant]
@@ -329,9 +330,6 @@ def search_thumb_capped(
     best: tuple[float, Descriptor] | None = None
     start = START_QUANT
 
-    def fits_capped(entry: Descriptor) -> bool:
-        return entry.quant <= max_quant and fits(entry)
-
     for long_side in thumb_sides(payload_bytes):
         width, height = T.working_size(*declared, long_side)
         work = analyse(src, width, height)
@@ -340,7 +338,7 @@ def search_thumb_capped(
             def build(work: Working, quant: int, side: int = long_side, shift: int = chroma_shift) -> Descriptor | None:
                 return thumb_descriptor(work, quant, side, shift)
 
-            entry = fit_quant(work, fits_capped, payload_bytes, min(start, max_quant), build)
+            entry = fit_quant(work, fits, payload_bytes, start, build, max_quant)
             if entry is None:
                 continue
             start = entry.quant
