@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +26,11 @@ LOW, HIGH = 64, 1984
 ROUNDS = 2
 
 
-def train(paths: list[Path]) -> dict:
-    import pcimg
+def prior_tables(decoded: Iterable[list]) -> dict:
+    """Per plane type, every context's starting probability from the bits it codes in the given
+    pictures (per picture: its planes' bands as the coder reads them), each context coded from
+    one half as the adaptive coder does: counts plus one, clamped to LOW..HIGH."""
     from pcimg.codec import wavelet_coder as C
-    from pcimg.codec import wavelet_colour as W
     from pcimg.primitives import rangecoder as rc
 
     counts: dict = {}
@@ -41,21 +43,17 @@ def train(paths: list[Path]) -> dict:
             counts.setdefault(key, np.zeros((len(probs), 2)))[index, bit] += 1
             super().bit(probs, index, bit)
 
-    for path in paths:
-        image = Image.open(path)
-        for budget in BUDGETS:
-            pci = pcimg.encode_pci(image, captioner="none", texture=False, max_bytes=budget)
-            _, _, planes = W.decode_payload(pci.descriptor(W.KIND).payload, pci.colour)
-            contexts = {t: C.Contexts(t, uniform=True) for t in C.PLANE_TYPES}
-            encoder = Counting()
-            encoder.where = {}
-            for t, ctx in contexts.items():
-                for name, size in C.SIZES.items():
-                    arrays = getattr(ctx, name) if isinstance(size, tuple) else [getattr(ctx, name)]
-                    for i, probs in enumerate(arrays):
-                        encoder.where[id(probs)] = (t, name, i)
-            for plane, bands in enumerate(planes):
-                C.code_plane(encoder, contexts["chroma" if plane else "luma"], bands, decoding=False)
+    for planes in decoded:
+        contexts = {t: C.Contexts(t, uniform=True) for t in C.PLANE_TYPES}
+        encoder = Counting()
+        encoder.where = {}
+        for t, ctx in contexts.items():
+            for name, size in C.SIZES.items():
+                arrays = getattr(ctx, name) if isinstance(size, tuple) else [getattr(ctx, name)]
+                for i, probs in enumerate(arrays):
+                    encoder.where[id(probs)] = (t, name, i)
+        for plane, bands in enumerate(planes):
+            C.code_plane(encoder, contexts["chroma" if plane else "luma"], bands, decoding=False)
 
     def prior(pairs: np.ndarray) -> list[int]:
         zeros, ones = pairs[:, 0], pairs[:, 1]
@@ -68,6 +66,21 @@ def train(paths: list[Path]) -> dict:
             rows, length = (size[0], size[1]) if isinstance(size, tuple) else (1, size)
             values = [prior(counts.get((t, name, i), np.zeros((length, 2)))) for i in range(rows)]
             tables[t][name] = values if isinstance(size, tuple) else values[0]
+    return tables
+
+
+def train(paths: list[Path]) -> dict:
+    import pcimg
+    from pcimg.codec import wavelet_colour as W
+
+    def decoded() -> Iterator[list]:
+        for path in paths:
+            image = Image.open(path)
+            for budget in BUDGETS:
+                pci = pcimg.encode_pci(image, captioner="none", texture=False, max_bytes=budget)
+                yield W.decode_payload(pci.descriptor(W.KIND).payload, pci.colour)[2]
+
+    tables = prior_tables(decoded())
     return {"name": "wavelet-priors-v1", "trained_on": [p.name for p in paths], "budgets": list(BUDGETS), **tables}
 
 

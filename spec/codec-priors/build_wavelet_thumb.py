@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from build_wavelet import HIGH, LOW
+from build_wavelet import prior_tables
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,52 +28,20 @@ ROUNDS = 2
 
 
 def train(paths: list[Path]) -> dict:
-    from pcimg.codec import wavelet_coder as C
     from pcimg.codec import wavelet_search as S
     from pcimg.codec import wavelet_thumb as T
-    from pcimg.primitives import rangecoder as rc
 
-    counts: dict = {}
+    def decoded() -> Iterator[list]:
+        for path in paths:
+            array = np.asarray(Image.open(path).convert("RGB"))
+            src = S.source(array, "rgb")
+            size = (array.shape[1], array.shape[0])
+            for payload in PAYLOADS:
+                found = S.search_thumb(src, payload, lambda d, n=payload: len(d.payload) <= n, size)
+                if found is not None:
+                    yield T.decode_payload(found[1].payload, "rgb", *size)[3]
 
-    class Counting(rc.Encoder):
-        __slots__ = ("where",)
-
-        def bit(self, probs: list[int], index: int, bit: int) -> None:
-            key = self.where[id(probs)]
-            counts.setdefault(key, np.zeros((len(probs), 2)))[index, bit] += 1
-            super().bit(probs, index, bit)
-
-    for path in paths:
-        array = np.asarray(Image.open(path).convert("RGB"))
-        src = S.source(array, "rgb")
-        size = (array.shape[1], array.shape[0])
-        for payload in PAYLOADS:
-            found = S.search_thumb(src, payload, lambda d, n=payload: len(d.payload) <= n, size)
-            if found is None:
-                continue
-            _, _, _, planes = T.decode_payload(found[1].payload, "rgb", *size)
-            contexts = {t: C.Contexts(t, uniform=True) for t in C.PLANE_TYPES}
-            encoder = Counting()
-            encoder.where = {}
-            for t, ctx in contexts.items():
-                for name, length in C.SIZES.items():
-                    arrays = getattr(ctx, name) if isinstance(length, tuple) else [getattr(ctx, name)]
-                    for i, probs in enumerate(arrays):
-                        encoder.where[id(probs)] = (t, name, i)
-            for plane, bands in enumerate(planes):
-                C.code_plane(encoder, contexts["chroma" if plane else "luma"], bands, decoding=False)
-
-    def prior(pairs: np.ndarray) -> list[int]:
-        zeros, ones = pairs[:, 0], pairs[:, 1]
-        return np.clip(np.round(2048 * (zeros + 1) / (zeros + ones + 2)), LOW, HIGH).astype(int).tolist()
-
-    tables: dict = {}
-    for t in C.PLANE_TYPES:
-        tables[t] = {}
-        for name, length in C.SIZES.items():
-            rows, width = (length[0], length[1]) if isinstance(length, tuple) else (1, length)
-            values = [prior(counts.get((t, name, i), np.zeros((width, 2)))) for i in range(rows)]
-            tables[t][name] = values if isinstance(length, tuple) else values[0]
+    tables = prior_tables(decoded())
     return {"name": "wavelet-thumb-priors-v1", "trained_on": [p.name for p in paths], "payloads": list(PAYLOADS),
             **tables}  # fmt: skip
 
