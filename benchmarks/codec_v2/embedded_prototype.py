@@ -5,9 +5,10 @@ coder uses (11-bit probabilities, shift 5) plus 2 bytes, so sizes are within ~1 
 real stream. For each image: kind 3 at payload N (real bytes and decode, with and without its
 smoothing) against the embedded stream of kind 3's chosen working size cut at N, and the
 983-byte stream cut at 491 and 147 (a re-budget by prefix). Bit-planes run most significant
-first; per plane, bands coarse to fine, Y then Cb, Cr; 4x4 zero-block flags (context: parent
-block, neighbours) skip insignificant blocks; significance (neighbours, parent, orientation),
-sign (1 raw bit) and refinement contexts. Usage:
+first; per plane, bands coarse to fine, Y then Cb, Cr; a band flag while a band has no
+significant value (BANDSKIP, default on), 4x4 zero-block flags (context: parent block,
+neighbours) skip insignificant blocks; significance (neighbours, parent, orientation), sign
+(1 raw bit) and refinement contexts; LLFIRST=1 codes the LL bands whole first. Usage:
 
     python benchmarks/codec_v2/embedded_prototype.py IMAGES_DIR [START STRIDE]   (RECON=0.3 env)
 """
@@ -31,6 +32,8 @@ from pcimg.format.container import PciFile, write
 
 PROB_BITS, MOVE = 11, 5
 RECON = float(os.environ.get("RECON", "0.3"))  # reconstruction offset in the last known plane
+LLFIRST = os.environ.get("LLFIRST") == "1"  # LL of every plane first, MED-predicted, whole
+BANDSKIP = os.environ.get("BANDSKIP", "1") == "1"  # a flag per band and plane until one is significant
 ONE = 1 << PROB_BITS
 
 
@@ -69,6 +72,40 @@ def embedded(planes_idx, ll_predict=True):
     marks = []  # cumulative bits after each coefficient visit, in order
     order = []  # (p, plane, band, y, x)
     nlevels = [len(f) for f in flat]
+    if LLFIRST:
+        for pl, f in enumerate(flat):
+            a = f[0][0]
+            if not a.size:
+                continue
+            ll = a.astype(int)
+            h, w = ll.shape
+            prev = 0
+            ct = "c" if pl else "y"
+            for y in range(h):
+                for x in range(w):
+                    if y == 0:
+                        pred = ll[0, x - 1] if x else 0
+                    elif x == 0:
+                        pred = ll[y - 1, 0]
+                    else:
+                        A, B, Cc = ll[y, x - 1], ll[y - 1, x], ll[y - 1, x - 1]
+                        lo, hi = min(A, B), max(A, B)
+                        pred = lo if Cc >= hi else hi if Cc <= lo else A + B - Cc
+                    r = int(ll[y, x] - pred)
+                    z = min(prev, 2)
+                    cost.bit((ct, "llz", z), 1 if r else 0)
+                    if r:
+                        cost.raw(1)
+                        n = abs(r)
+                        k = n.bit_length() - 1
+                        for i in range(k):
+                            cost.bit((ct, "llm", z, min(i, 11)), 1)
+                        cost.bit((ct, "llm", z, min(k, 11)), 0)
+                        cost.raw(k)
+                    prev = abs(r)
+                    marks.append(cost.bits)
+                    order.append((-1, pl, 0, y, x))
+                    sig[pl][0][y, x] = True
     for p in range(P - 1, -1, -1):
         maxb = max(nlevels)
         for bi in range(maxb):
@@ -76,11 +113,20 @@ def embedded(planes_idx, ll_predict=True):
                 if bi >= len(f):
                     continue
                 a, lv, o = f[bi]
-                if not a.size:
+                if not a.size or (LLFIRST and bi == 0):
                     continue
                 s = sig[pl][bi]
                 mag = np.abs(a)
                 h, w = a.shape
+                if BANDSKIP and lv > 0 and not s.any():
+                    any_new = bool(((mag >> p) & 1).any())
+                    cost.bit(("c" if pl else "y", "band", min(lv, 3)), int(any_new))
+                    if not any_new:
+                        for y in range(h):
+                            for x in range(w):
+                                marks.append(cost.bits)
+                                order.append((p, pl, bi, y, x))
+                        continue
                 # parent significance map (coarser band of same orientation)
                 parent = None
                 if lv >= 2:
@@ -134,7 +180,7 @@ def reconstruct(flat, order, marks, P, budget_bytes, overhead=2):
     known = [[np.full(a.shape, P, int) for a, _, _ in f] for f in flat]
     for i in range(k):
         p, pl, bi, y, x = order[i]
-        known[pl][bi][y, x] = p
+        known[pl][bi][y, x] = max(p, 0)
     out = []
     for pl, f in enumerate(flat):
         bands = []
