@@ -8,7 +8,7 @@ import numpy as np
 
 from .codec.parametric import render
 from .errors import PciError
-from .format.container import Source, parse, read_bytes
+from .format.container import Source, from_text, parse, read_bytes
 from .format.registry import MODELS
 from .primitives.printable import printable
 
@@ -30,12 +30,18 @@ class Verdict:
         return "\n".join([head, *errors, *(f"  note: {printable(n)}" for n in self.notes)])
 
 
-def validate(source: Source, name: str | None = None) -> Verdict:
-    """Check one file (a path, bytes or a binary file object); ``name`` labels the verdict."""
+def validate(source: Source, name: str | None = None, *, bare: bool = False, text: bool = False) -> Verdict:
+    """Check one file (a path, bytes or a binary file object); ``name`` labels the verdict.
+    ``bare``: the data is a bare form (``text``: its base64url text)."""
     verdict = Verdict(name or str(source), True)
     try:
         data = read_bytes(source)
-        pci = parse(data)
+        if text:
+            try:
+                data = from_text(data.decode("ascii").strip())
+            except UnicodeDecodeError as exc:
+                raise PciError("base64url text holds a non-ASCII byte", field="text", offset=exc.start) from None
+        pci = parse(data, bare=bare)
     except PciError as exc:
         verdict.valid = False
         verdict.problems.append(str(exc))

@@ -136,3 +136,17 @@ def test_cli_declares_a_placeholder_size(tmp_path):
     assert main(command) == 0
     pci = pcimg.read(out.read_bytes(), bare=True)
     assert (pci.width, pci.height) == (96, 64) and len(out.read_bytes()) <= 21 and pci.descriptors[0].kind == 4
+
+
+def test_validate_reads_bare_forms_and_their_text(tmp_path, capsys):
+    from pcimg.validate import validate
+
+    bare = pcimg.write(PciFile(4, 4, descriptors=(LONE,)), bare=True)
+    (tmp_path / "a.bare").write_bytes(bare)
+    (tmp_path / "a.txt").write_text(pcimg.to_text(bare) + "\n")
+    assert validate(bare, bare=True).valid and not validate(bare).valid
+    assert main(["validate", "--bare", str(tmp_path / "a.bare")]) == 0
+    assert main(["validate", "--bare", "--text", str(tmp_path / "a.txt")]) == 0
+    (tmp_path / "b.txt").write_text("CIAG=")
+    assert main(["validate", "--bare", "--text", str(tmp_path / "b.txt")]) == 1
+    assert "(field text, offset 4)" in capsys.readouterr().out

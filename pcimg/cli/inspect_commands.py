@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PciError
@@ -51,17 +52,25 @@ def validate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", type=Path, help=".pci files; - reads standard input")
     p.add_argument("--quiet", action="store_true", help="print only invalid files")
     p.add_argument("--jobs", "-j", type=bounded_int(1), help="worker processes (default: all cores)")
+    add_form_args(p, "read")
 
 
-def _validate_one(path: Path) -> Verdict:
-    return validate(sys.stdin.buffer if str(path) == STDIO else path, name=str(path))
+@dataclass(frozen=True)
+class ValidateJob:
+    """Validate one input (picklable, for worker processes)."""
+
+    form: Form
+
+    def __call__(self, path: Path) -> Verdict:
+        source = sys.stdin.buffer if str(path) == STDIO else path
+        return validate(source, name=str(path), bare=self.form.bare, text=self.form.text)
 
 
 def validate_files(args: argparse.Namespace) -> int:
     """Check files against the spec; exit 0 when all are valid."""
     jobs = 1 if any(str(p) == STDIO for p in args.files) else (args.jobs or default_jobs())
     bad = 0
-    for verdict in ordered_map(_validate_one, args.files, jobs):
+    for verdict in ordered_map(ValidateJob(Form.of(args)), args.files, jobs):
         bad += not verdict.valid
         if not (args.quiet and verdict.valid):
             print(verdict.render())
