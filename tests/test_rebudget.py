@@ -96,3 +96,20 @@ def test_cli_names_outputs_by_budget_and_reads_text(tmp_path, big, capsys):
     text.write_text(pcimg.to_text(pcimg.write(pcimg.read(big), bare=True)))
     assert main(["rebudget", str(text), "--bare", "--text", "--max-bytes", "21", "-o", str(tmp_path / "s.txt")]) == 0
     assert len(pcimg.from_text((tmp_path / "s.txt").read_text().strip())) <= 21
+
+
+def test_a_file_without_a_picture_gets_none():
+    """A prompt alone: ancillary parts go, then a machine prompt's words; a person's prompt is never cut."""
+    from pcimg import DecodeDigest, PciFile
+
+    words = "a red barn in a snowy field under a pale blue sky at dawn"
+    person = PciFile(16, 16, prompt=Prompt.smallest(words), digest=DecodeDigest.of(b"x"))
+    plain = pcimg.write(person.replace(digest=None))
+    lean = pcimg.read(pcimg.rebudget(person, len(plain)))
+    assert lean.descriptors == () and lean.digest is None and lean.prompt.text == words
+    with pytest.raises(PciError) as err:
+        pcimg.rebudget(person, len(plain) - 1)
+    assert err.value.field == "max_bytes"
+    machine = person.replace(models=(ModelRef("captioner", "acme/captioner"),))
+    cut = pcimg.read(pcimg.rebudget(machine, len(pcimg.write(machine.replace(digest=None))) - 5))
+    assert cut.descriptors == () and words.startswith(cut.prompt.text) and cut.prompt.text != words

@@ -17,11 +17,11 @@ from __future__ import annotations
 from PIL import Image
 
 from ..errors import PciError
-from ..format.container import PciFile, write
+from ..format.container import PciFile, Prompt, write
 from ..format.registry import is_safe_to_copy
 from . import wavelet_colour, wavelet_thumb
 from .encoder import encode_image
-from .parametric import render
+from .parametric import BASE_KINDS, render
 
 PERSON = "pcimg/user-prompt"
 DESCRIPTOR_CAPTIONER = "pcimg/descriptor-captioner"
@@ -54,6 +54,8 @@ def rebudget(pci: PciFile, max_bytes: int, bare: bool = False) -> PciFile:
         return pci
     captioner = pci.model("captioner")
     machine = captioner is not None and captioner.id != PERSON  # no captioner: treated as a person's
+    if not any(d.kind in BASE_KINDS for d in pci.descriptors):
+        return _without_base(pci, max_bytes, bare, machine)
     others = tuple(m for m in pci.models if m.role != "captioner")
     picture = working_picture(pci)
 
@@ -96,3 +98,20 @@ def rebudget(pci: PciFile, max_bytes: int, bare: bool = False) -> PciFile:
         if len(write(with_parts, bare=bare)) <= max_bytes:  # framing of the parts is in ``reserve``
             kept = with_parts
     return kept
+
+
+def _without_base(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile:
+    """A file with no picture (a prompt alone): ancillary parts go first, then a machine
+    prompt's trailing words; a person's prompt is never cut, so then nothing fits."""
+    lean = pci.replace(encoder=None, digest=None, metadata=(), source=None, extra_parts=())
+    for candidate in (pci.replace(encoder=None, digest=None), lean):
+        if len(write(candidate, bare=bare)) <= max_bytes:
+            return candidate
+    words = pci.prompt.text.split() if (pci.prompt and machine) else []
+    while len(words) > 1:
+        words.pop()
+        shorter = lean.replace(prompt=Prompt.smallest(" ".join(words)))
+        if len(write(shorter, bare=bare)) <= max_bytes:
+            return shorter
+    raise PciError(f"budget of {max_bytes} bytes is too small for this file's prompt ("
+                   f"{len(write(lean, bare=bare))} bytes without its ancillary parts)", field="max_bytes")  # fmt: skip
