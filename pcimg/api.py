@@ -113,12 +113,12 @@ def encode_pci(
     background: tuple[int, int, int] = WHITE,
     base: str = "wavelet",
     bare: bool = False,
-    declared_size: tuple[int, int] | None = None,
+    declared_size: tuple[int, int] | int | None = None,
 ) -> PciFile:
     """Image -> ``PciFile`` (``encode`` gives its bytes). ``max_bytes`` bounds the whole file,
     in the bare form (SPEC.md 5.5: no signature, no CRC) when ``bare``. ``declared_size`` is the
-    width and height the file states (default: the image's); a placeholder can state a small
-    size of the same aspect ratio (e.g. ``(48, 32)``): sides under 128 take one byte each.
+    width and height the file states (default: the image's), or a long side with the image's
+    aspect ratio: a placeholder can state a small one (``96``): sides under 128 take one byte each.
 
     ``base`` picks the base layer: "wavelet" (descriptor kind 3, default) or "dct" (kind 1,
     what pcimg 0.x wrote). ``texture`` adds the texture descriptor (kind 2); by default only

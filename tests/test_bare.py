@@ -132,7 +132,7 @@ def test_cli_default_names_and_form_errors(tmp_path, capsys):
 
 def test_cli_declares_a_placeholder_size(tmp_path):
     out = tmp_path / "p.bare"
-    command = ["encode", str(EXAMPLE), "--bare", "--max-bytes", "21", "--declared-size", "96x64", "-o", str(out)]
+    command = ["encode", str(EXAMPLE), "--bare", "--max-bytes", "21", "--declared-size", "96", "-o", str(out)]
     assert main(command) == 0
     pci = pcimg.read(out.read_bytes(), bare=True)
     assert (pci.width, pci.height) == (96, 64) and len(out.read_bytes()) <= 21 and pci.descriptors[0].kind == 4

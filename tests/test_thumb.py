@@ -129,7 +129,7 @@ def test_kind_3_still_wins_where_its_header_is_cheap(photo):
     assert pcimg.read(pcimg.encode(photo, max_bytes=300, captioner="none")).descriptors[0].kind == W.KIND
 
 
-@pytest.mark.parametrize("size", [(0, 5), (5, 16385), (5.0, 4), "96x64", (True, 4)])
+@pytest.mark.parametrize("size", [(0, 5), (5, 16385), (5.0, 4), "96x64", (True, 4), 0, 16385, True, 9.5])
 def test_a_bad_declared_size_is_named(photo, size):
     with pytest.raises(PciError) as err:
         pcimg.encode(photo, max_bytes=40, declared_size=size)
@@ -154,3 +154,11 @@ def test_placeholders_keep_the_colours_of_a_colourful_photo():
         return float((rgb.max(-1) - rgb.min(-1)).mean())
 
     assert saturation(decoded) > 0.6 * saturation(original)
+
+
+def test_a_declared_long_side_keeps_the_aspect_ratio(photo):
+    pci = pcimg.read(pcimg.encode(photo, max_bytes=30, bare=True, captioner="none", declared_size=96), bare=True)
+    assert (pci.width, pci.height) == (96, 64)
+    portrait = photo.transpose(2)  # rotated: 512x768
+    pci = pcimg.read(pcimg.encode(portrait, max_bytes=30, bare=True, captioner="none", declared_size=96), bare=True)
+    assert (pci.width, pci.height) == (64, 96)

@@ -80,8 +80,9 @@ def encode_args(p: argparse.ArgumentParser) -> None:
                    help="base layer: wavelet (descriptor kind 3, default) or dct (kind 1, pcimg 0.x)")  # fmt: skip
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
     add_form_args(p, "write")
-    p.add_argument("--declared-size", type=parse_size, metavar="WxH", help="the size the file states (default: the "
-                   "image's); a placeholder can state a small one of the same aspect ratio, e.g. 96x64")  # fmt: skip
+    p.add_argument("--declared-size", type=parse_declared, metavar="WxH|N", help="the size the file states "
+                   "(default: the image's), or a long side N with its aspect ratio; a placeholder can state a "
+                   "small one, e.g. 96")  # fmt: skip
     p.add_argument(
         "--background",
         type=parse_colour,
@@ -89,6 +90,10 @@ def encode_args(p: argparse.ArgumentParser) -> None:
         metavar="RRGGBB",
         help="colour transparent images are flattened onto (.pci has no alpha; default ffffff)",
     )
+
+
+def parse_declared(text: str) -> tuple[int, int] | int:
+    return int(text) if text.isdigit() else parse_size(text)
 
 
 def _recipe(args: argparse.Namespace) -> Recipe | None:

@@ -229,14 +229,20 @@ def _size(template: PciFile, descriptors: tuple[Descriptor, ...], budget: Budget
     return budget.size(template.replace(descriptors=_sorted(descriptors)))
 
 
-def _checked_size(size: tuple[int, int]) -> tuple[int, int]:
+def declared(size: tuple[int, int] | int, image_size: tuple[int, int]) -> tuple[int, int]:
+    """``declared_size`` checked: (width, height), or a long side with the image's aspect ratio."""
     limit = LIMITS["max_dimension"]
+    if isinstance(size, int) and not isinstance(size, bool) and 1 <= size <= limit:
+        width, height = image_size
+        scale = size / max(width, height)
+        return max(1, round(width * scale)), max(1, round(height * scale))
     if not (
         isinstance(size, (tuple, list))
         and len(size) == 2
         and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= limit for v in size)
     ):
-        raise PciError(f"declared_size must be (width, height) in 1..{limit}, not {size!r}", field="declared_size")
+        raise PciError(f"declared_size must be (width, height) or a long side in 1..{limit}, not {size!r}",
+                       field="declared_size")  # fmt: skip
     return int(size[0]), int(size[1])
 
 
@@ -293,7 +299,7 @@ def encode_image(
     base: str = "wavelet",
     full_size: tuple[int, int] | None = None,
     bare: bool = False,
-    declared_size: tuple[int, int] | None = None,
+    declared_size: tuple[int, int] | int | None = None,
 ) -> PciFile:
     """Encode to a PciFile that fits ``max_bytes`` when written (``bare``: in the bare form;
     see ``pcimg.encode``).
@@ -304,8 +310,8 @@ def encode_image(
     is left out when it would take more than PROMPT_SHARE of ``max_bytes``. ``base`` picks the base
     layer's descriptor kind: "wavelet" (kind 3, the default) or "dct" (kind 1).
     ``full_size`` is the image's size before a JPEG draft decode (``image`` may be smaller).
-    ``declared_size`` is the width and height the file states (default: the image's): a
-    placeholder may state a small size of the same aspect ratio, which costs fewer bytes.
+    ``declared_size`` is the width and height the file states (default: the image's), or a long
+    side with the image's aspect ratio: a placeholder may state a small size, which costs fewer bytes.
     """
     if base not in BASES:
         raise PciError(f"base must be one of {sorted(BASES)}, not {base!r}", field="base")
@@ -313,7 +319,7 @@ def encode_image(
     if use_texture is None:
         use_texture = base == "dct"
     image_size = oriented_size(image, full_size)
-    width, height = image_size if declared_size is None else _checked_size(declared_size)
+    width, height = image_size if declared_size is None else declared(declared_size, image_size)
     # The wavelet base needs at most a 256-pixel picture and a 512-pixel reference: work on a
     # reduced copy (texture and seed search measure full-resolution detail, so not with them).
     reduce_to = WORKING_LONG_SIDE if base == "wavelet" and not use_texture and seed_search <= 1 else None
