@@ -113,3 +113,22 @@ def test_packaged_tables_are_the_normative_ones():
     for table in tables:
         assert (ROOT / "pcimg" / "data" / table.name).read_bytes() == table.read_bytes()
         assert hashlib.sha256(table.read_bytes()).hexdigest() in readme
+
+
+def test_spec_bare_example_is_the_vector():
+    """SPEC.md 5.5's example table: its bytes, its text and its fields are the vector's."""
+    data = (VECTORS / "bare" / "valid" / "average-colour-7.bare").read_bytes()
+    spec = (ROOT / "spec" / "SPEC.md").read_text("utf-8")
+    example = spec[spec.index("**Example** (vector `bare/valid/average-colour-7`") :].split("\n\n", 2)[1]
+    cells = re.findall(r"^\| \d+ \| `([0-9a-f ]+)` \|", example, re.M)
+    assert bytes.fromhex("".join(cells)) == data
+    assert f"`{pcimg.to_text(data)}`" in spec
+    pci = pcimg.read(data, bare=True)
+    assert (pci.width, pci.height, pci.minor_version, pci.descriptors[0].kind, pci.descriptors[0].quant) == (
+        48,
+        32,
+        2,
+        4,
+        79,
+    )
+    assert f"is {len(pcimg.write(pci))} bytes" in spec
