@@ -12,8 +12,8 @@ from PIL import Image
 
 import pcimg
 from pcimg import Descriptor, PciError, PciFile
+from pcimg.codec import thumb_search, wavelet_search
 from pcimg.codec import wavelet_colour as W
-from pcimg.codec import wavelet_search
 from pcimg.codec import wavelet_thumb as T
 from pcimg.primitives import rangecoder as rc
 
@@ -84,8 +84,8 @@ def test_the_working_size_follows_the_declared_geometry_not_the_output_size(phot
 def test_the_search_predicts_the_decoders_picture(photo, colour):
     image = photo if colour == "rgb" else photo.convert("L")
     array = np.asarray(image)
-    src = wavelet_search.thumb_source(array, colour)
-    found = wavelet_search.search_thumb(src, 20, lambda d: len(d.payload) <= 20, (768, 512))
+    src = thumb_search.source(array, colour)
+    found = thumb_search.search(src, 20, lambda d: len(d.payload) <= 20, (768, 512))
     assert found is not None
     entry = found[1]
     assert entry.kind == T.KIND and len(entry.payload) <= 20

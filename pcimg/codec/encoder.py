@@ -16,7 +16,7 @@ from PIL import Image
 from ..errors import PciError
 from ..format.container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
 from ..format.registry import LIMITS
-from . import colour, dct, dct_colour, texture, wavelet_colour, wavelet_search
+from . import colour, dct, dct_colour, texture, thumb_search, wavelet_colour, wavelet_search
 from .parametric import render
 from .prepare import WHITE, oriented_size, prepare
 
@@ -197,13 +197,13 @@ class WaveletBase:
         empty = Descriptor(wavelet_colour.KIND, wavelet_colour.VERSION, 0, b"")
         payload = budget.max_bytes - _size(template, (empty, *extra), budget)
         entry = None
-        if payload > wavelet_search.THUMB_ONLY_PAYLOAD or extra:
+        if payload > thumb_search.ONLY_PAYLOAD or extra:
             entry = wavelet_search.search(self.source, payload, fits)
-        if payload <= wavelet_search.THUMB_MAX_PAYLOAD and not extra:
+        if payload <= thumb_search.MAX_PAYLOAD and not extra:
             # a placeholder: kind 4 spends kind 3's 3-byte header on the picture
-            small = wavelet_search.thumb_source(self.array, self.colour)
-            thumb = wavelet_search.search_thumb(small, payload, fits, (template.width, template.height))
-            if thumb is not None and (entry is None or thumb[0] < wavelet_search.score(small, entry)):
+            small = thumb_search.source(self.array, self.colour)
+            thumb = thumb_search.search(small, payload, fits, (template.width, template.height))
+            if thumb is not None and (entry is None or thumb[0] < thumb_search.score(small, entry)):
                 entry = thumb[1]
         return None if entry is None else template.replace(descriptors=_sorted((entry, *extra)))
 

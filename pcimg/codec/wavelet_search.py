@@ -21,7 +21,6 @@ from ..format.container import Descriptor
 from ..primitives import rangecoder as rc
 from . import colour, lifting, resample, smoothing, wavelet_rate
 from . import wavelet_colour as W
-from . import wavelet_thumb as T
 from .wavelet_coder import PRIORS_FILE, Contexts
 from .wavelet_encode import encode_plane
 
@@ -282,83 +281,3 @@ def smallest(src: Source) -> Descriptor:
     entry = descriptor(analyse(src, width, height), W.MAX_QUANT)
     assert entry is not None
     return entry
-
-
-# --------------------------------------------------------------------------- kind 4 (wavelet-thumb)
-
-THUMB_SIDES = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32)  # long sides the search tries
-THUMB_MAX_PAYLOAD = 96  # above this kind 3 wins: its header is small beside its picture
-THUMB_ONLY_PAYLOAD = 32  # up to this kind 4 won on every Kodak image: kind 3 is not tried
-THUMB_ANALYSIS_LONG_SIDE = 128  # a picture of at most 32 pixels is judged at 4x its size
-# Placeholders are judged by squared error alone: on the design images the gradient term cost
-# 0.15 dB at 21 bytes (PSNR at 64 px) for +0.01 MS-SSIM (codec v2 log, session 4).
-THUMB_GRADIENT_WEIGHT = 0.0
-THUMB_CHROMA_SHIFTS = (0, 1, 2, 3)
-THUMB_CHROMA_WEIGHT = 4.0
-THUMB_MAX_QUANT = 96
-THUMB_SIDE_PER_ROOT_BYTE = 3.0  # the winning long side grows as ~3 x sqrt(payload bytes)
-THUMB_SIDE_RANGE = (0.45, 2.5)  # around that guess: all 96 winners of the design images at 4-96 B
-
-
-def thumb_sides(payload_bytes: int) -> list[int]:
-    guess = THUMB_SIDE_PER_ROOT_BYTE * math.sqrt(max(payload_bytes, 1))
-    low, high = THUMB_SIDE_RANGE
-    sides = [side for side in THUMB_SIDES if low * guess <= side <= high * guess]
-    return sorted({1, 2, *sides}) if payload_bytes <= 4 else sides  # a few bytes: the average colour
-
-
-def thumb_descriptor(work: Working, quant: int, long_side: int, chroma_shift: int = 0) -> Descriptor | None:
-    indices = [W.quantise(b, quant, plane, chroma_shift) for plane, b in enumerate(work.bands)]
-    if not all(W.check_magnitudes(b) for b in indices):
-        return None
-    payload = T.encode_payload(long_side, [W.as_lists(b) for b in indices], chroma_shift)
-    return Descriptor(T.KIND, T.VERSION, quant, payload)
-
-
-def search_thumb(
-    src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool], declared: tuple[int, int]
-) -> tuple[float, Descriptor] | None:
-    """Kind 4: (error, entry) for the long side and finest quant with the smallest error that fit.
-    The working size follows the file's declared width and height (the decoder knows only those)."""
-    capped = search_thumb_capped(src, payload_bytes, fits, declared, THUMB_MAX_QUANT)
-    return capped or search_thumb_capped(src, payload_bytes, fits, declared, W.MAX_QUANT)
-
-
-def search_thumb_capped(
-    src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool], declared: tuple[int, int], max_quant: int
-) -> tuple[float, Descriptor] | None:
-    best: tuple[float, Descriptor] | None = None
-    start = START_QUANT
-
-    for long_side in thumb_sides(payload_bytes):
-        width, height = T.working_size(*declared, long_side)
-        work = analyse(src, width, height)
-        for chroma_shift in THUMB_CHROMA_SHIFTS if src.colour == "rgb" else (0,):
-
-            def build(work: Working, quant: int, side: int = long_side, shift: int = chroma_shift) -> Descriptor | None:
-                return thumb_descriptor(work, quant, side, shift)
-
-            entry = fit_quant(work, fits, payload_bytes, start, build, max_quant)
-            if entry is None:
-                continue
-            start = entry.quant
-            score = errors_at(src, work, entry.quant, (0,), THUMB_GRADIENT_WEIGHT, chroma_shift, THUMB_CHROMA_WEIGHT)[0]
-            if best is None or score < best[0]:
-                best = (score, entry)
-    return best
-
-
-def thumb_source(array: np.ndarray, colour_name: str) -> Source:
-    """The image reduced to THUMB_ANALYSIS_LONG_SIDE: planes and reference for kind 4's search."""
-    height, width = array.shape[:2]
-    scale = min(1.0, THUMB_ANALYSIS_LONG_SIDE / max(width, height))
-    if scale < 1.0:
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        array = np.asarray(Image.fromarray(array).resize(size, Image.Resampling.BOX))
-    return source(array, colour_name)
-
-
-def score(src: Source, entry: Descriptor) -> float:
-    """A kind-3 entry's error as search_thumb scores kind 4 (its decoded picture, smoothing included)."""
-    picture = W.working_image(entry.payload, entry.quant, src.colour)
-    return picture_error(src, picture, THUMB_GRADIENT_WEIGHT, THUMB_CHROMA_WEIGHT)

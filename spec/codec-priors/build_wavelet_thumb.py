@@ -28,16 +28,16 @@ ROUNDS = 2
 
 
 def train(paths: list[Path]) -> dict:
-    from pcimg.codec import wavelet_search as S
+    from pcimg.codec import thumb_search, wavelet_search
     from pcimg.codec import wavelet_thumb as T
 
     def decoded() -> Iterator[list]:
         for path in paths:
             array = np.asarray(Image.open(path).convert("RGB"))
-            src = S.source(array, "rgb")
+            src = wavelet_search.source(array, "rgb")
             size = (array.shape[1], array.shape[0])
             for payload in PAYLOADS:
-                found = S.search_thumb(src, payload, lambda d, n=payload: len(d.payload) <= n, size)
+                found = thumb_search.search(src, payload, lambda d, n=payload: len(d.payload) <= n, size)
                 if found is not None:
                     yield T.decode_payload(found[1].payload, "rgb", *size)[3]
 

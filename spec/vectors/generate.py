@@ -23,7 +23,7 @@ from PIL import Image
 
 import pcimg
 from pcimg import DecodeDigest, Descriptor, EncoderInfo, ModelRef, PciFile, Prompt, Recipe, SourceInfo
-from pcimg.codec import wavelet_colour, wavelet_search
+from pcimg.codec import thumb_search, wavelet_colour
 from pcimg.codec.parametric import KNOWN
 from pcimg.format import prompt_model
 from pcimg.format.describe import describe
@@ -176,12 +176,12 @@ def kind3_only(build):
     """The encoder as it was before kind 4 (these kind-3 vectors must not change)."""
 
     def built(*args, **kwargs):
-        saved = wavelet_search.THUMB_MAX_PAYLOAD
-        wavelet_search.THUMB_MAX_PAYLOAD = -1
+        saved = thumb_search.MAX_PAYLOAD
+        thumb_search.MAX_PAYLOAD = -1
         try:
             return build(*args, **kwargs)
         finally:
-            wavelet_search.THUMB_MAX_PAYLOAD = saved
+            thumb_search.MAX_PAYLOAD = saved
 
     return built
 
