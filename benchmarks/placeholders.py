@@ -8,7 +8,9 @@ form of exactly ThumbHash's byte count, once stating the image's own size and on
 "@64": both sides box-downscaled to a 64-pixel long side (a placeholder is seen small).
 Kind 4's priors were trained on the odd-numbered Kodak images: means are given per half.
 
-Usage: python benchmarks/placeholders.py [IMAGES_DIR]   (default ../shared/images/kodak)
+Usage: python benchmarks/placeholders.py [IMAGES_DIR [SHEET.png]]   (default ../shared/images/kodak)
+SHEET.png: for kodim03, 04, 08, 15, 23 (or the first five): the original, ThumbHash, pcimg
+stating the image's size, pcimg declaring 96 px, each drawn 192 px wide.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 import pcimg
 from pcimg.bench.metrics import ms_ssim, psnr
@@ -82,6 +84,10 @@ def main() -> None:
     paths = sorted(folder.glob("*.png"))
     script = thumbhash_runner()
     rows = []
+    sheet_rows: list[list[Image.Image]] = []
+    wanted = {"kodim03", "kodim04", "kodim08", "kodim15", "kodim23"} & {p.stem for p in paths} or {
+        p.stem for p in paths[:5]
+    }
     print("| image | bytes | ThumbHash PSNR@64 / MS-SSIM | pcimg, own size | pcimg, declared 96 px | encode ms |")
     print("|---|---|---|---|---|---|")
     for index, path in enumerate(paths):
@@ -93,10 +99,15 @@ def main() -> None:
         declared = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         ours = []
         start = time.perf_counter()
+        tile = (192, max(1, round(192 * image.height / image.width)))
+        row = [image.resize(tile, Image.Resampling.LANCZOS), placeholder.resize(tile, Image.Resampling.BICUBIC)]
         for options in ({}, {"declared_size": declared}):
             data = pcimg.encode(image, max_bytes=size, bare=True, captioner="none", **options)
             assert len(data) <= size
             ours.append(scores(reference, np.asarray(pcimg.decode(data, bare=True, size=image.size))))
+            row.append(pcimg.decode(data, bare=True, size=tile))
+        if path.stem in wanted:
+            sheet_rows.append(row)
         millis = 1000 * (time.perf_counter() - start) / 2
         rows.append((index % 2, size, theirs, *ours))
         cells = " | ".join(f"{p:.2f} / {m:.3f}" for p, m in (theirs, *ours))
@@ -110,6 +121,24 @@ def main() -> None:
             wins = sum(r[column][0] >= r[2][0] + 0.5 and r[column][1] >= r[2][1] for r in chosen)
             extra = f", +0.5 dB and MS-SSIM >= ThumbHash on {wins} of {len(chosen)}" if column > 2 else ""
             print(f"  {label}: PSNR@64 {p:.2f} dB, MS-SSIM {m:.3f}{extra}")
+    if len(sys.argv) > 2:
+        write_sheet(sheet_rows, Path(sys.argv[2]))
+
+
+def write_sheet(rows: list[list[Image.Image]], path: Path) -> None:
+    """Rows of (original, ThumbHash, pcimg own size, pcimg declared 96 px)."""
+    height = sum(r[0].height for r in rows) + 16
+    sheet = Image.new("RGB", (4 * 194, height), "white")
+    draw = ImageDraw.Draw(sheet)
+    for i, label in enumerate(("original", "ThumbHash", "pcimg", "pcimg, declared 96 px")):
+        draw.text((i * 194 + 4, 2), label, fill="black")
+    y = 16
+    for row in rows:
+        for i, tile in enumerate(row):
+            sheet.paste(tile.convert("RGB"), (i * 194, y))
+        y += row[0].height
+    sheet.save(path)
+    print(f"\nwrote {path}")
 
 
 if __name__ == "__main__":
