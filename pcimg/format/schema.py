@@ -611,8 +611,8 @@ class Bare(Construct):
         header = Container(width=size.width, height=size.height, colour=0, seed=0)
         if head & BARE_COLOUR:
             start = pos
-            header.colour, pos = parse_payload("header", BARE_COLOUR_FIELD, data, pos, end)
-            header.colour = header.colour.colour
+            value, pos = parse_payload("header", BARE_COLOUR_FIELD, data, pos, end)
+            header.colour = value.colour
             if header.colour == 0:
                 raise FieldError("colour rgb is stored by a clear colour flag", start, field="header.colour")
         if head & BARE_SEED:
