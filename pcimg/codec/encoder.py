@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PIL import Image
@@ -190,6 +191,11 @@ class WaveletBase:
         self.source = wavelet_search.source(array, colour_name)
         self.array, self.colour = array, colour_name
 
+    @cached_property
+    def thumb_source(self) -> wavelet_search.Source:
+        """The reduced copy kind 4's search judges on: made on first use, once per image."""
+        return thumb_search.source(self.array, self.colour)
+
     def fit(self, template: PciFile, budget: Budget, extra: tuple[Descriptor, ...]) -> PciFile | None:
         def fits(entry: Descriptor) -> bool:
             return _size(template, (entry, *extra), budget) <= budget.max_bytes
@@ -201,7 +207,7 @@ class WaveletBase:
             entry = wavelet_search.search(self.source, payload, fits)
         if payload <= thumb_search.MAX_PAYLOAD and not extra:
             # a placeholder: kind 4 spends kind 3's 3-byte header on the picture
-            small = thumb_search.source(self.array, self.colour)
+            small = self.thumb_source
             thumb = thumb_search.search(small, payload, fits, (template.width, template.height))
             if thumb is not None and (entry is None or thumb[0] < thumb_search.score(small, entry)):
                 entry = thumb[1]

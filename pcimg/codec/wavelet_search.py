@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PIL import Image
@@ -50,6 +51,11 @@ class Source:
     @property
     def size(self) -> tuple[int, int]:
         return self.planes[0].shape[1], self.planes[0].shape[0]
+
+    @cached_property
+    def reference_planes(self) -> list[np.ndarray]:
+        """Y, Cb, Cr of the reference (for errors that weigh chroma): computed once."""
+        return colour.rgb_to_planes(self.reference)
 
 
 def source(array: np.ndarray, colour_name: str) -> Source:
@@ -196,7 +202,7 @@ def picture_error(
     up = np.clip(resample.resize_float(working_picture.astype(np.float64), w, h), 0, 255)
     error = float(np.mean((up - src.reference) ** 2))
     if chroma_weight and up.ndim == 3:
-        ours, theirs = colour.rgb_to_planes(up), colour.rgb_to_planes(src.reference)
+        ours, theirs = colour.rgb_to_planes(up), src.reference_planes
         error += chroma_weight * sum(float(np.mean((ours[i] - theirs[i]) ** 2)) for i in (1, 2))
     if gradient_weight:
         error += gradient_weight * float(np.mean((_gradient(up) - src.gradient) ** 2))

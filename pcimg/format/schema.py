@@ -578,6 +578,8 @@ BARE_MAX_KIND, BARE_MAX_VERSION = 31, 7  # what the single-descriptor body's ent
 BARE_SIZE = Struct("width" / DIMENSION, "height" / DIMENSION)
 BARE_COLOUR_FIELD = Struct("colour" / Registered(Int8ub, COLOURS))
 BARE_SEED_FIELD = Struct("seed" / VarUInt())
+# header fields present only under their head flag: (flag, schema, name, what the clear flag means)
+BARE_FLAGGED = ((BARE_COLOUR, BARE_COLOUR_FIELD, "colour", "rgb"), (BARE_SEED, BARE_SEED_FIELD, "seed", "0"))
 
 
 def single_descriptor(parts: list) -> Container | None:
@@ -609,18 +611,14 @@ class Bare(Construct):
         end = len(data)
         size, pos = parse_payload("header", BARE_SIZE, data, 1, end)
         header = Container(width=size.width, height=size.height, colour=0, seed=0)
-        if head & BARE_COLOUR:
-            start = pos
-            value, pos = parse_payload("header", BARE_COLOUR_FIELD, data, pos, end)
-            header.colour = value.colour
-            if header.colour == 0:
-                raise FieldError("colour rgb is stored by a clear colour flag", start, field="header.colour")
-        if head & BARE_SEED:
-            start = pos
-            value, pos = parse_payload("header", BARE_SEED_FIELD, data, pos, end)
-            header.seed = value.seed
-            if header.seed == 0:
-                raise FieldError("seed 0 is stored by a clear seed flag", start, field="header.seed")
+        for flag, schema, name, implied in BARE_FLAGGED:
+            if head & flag:
+                start = pos
+                value, pos = parse_payload("header", schema, data, pos, end)
+                header[name] = value[name]
+                if header[name] == 0:  # the value the clear flag stands for
+                    raise FieldError(f"{name} {implied} is stored by a clear {name} flag", start,
+                                     field=f"header.{name}")  # fmt: skip
         body = Container(header=header, header_size=pos - 1, parts=[])
         if head & BARE_PARTS:
             body.parts = parse_parts(data, pos, end)
