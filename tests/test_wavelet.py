@@ -308,3 +308,49 @@ def test_the_rate_estimate_is_within_five_percent_of_the_coded_size(photo, budge
         estimate = wavelet_rate.payload_bytes(indices, PRIORS_FILE, W.HEADER_BYTES)
         assert abs(estimate - len(exact.payload)) <= 0.05 * len(exact.payload)
         assert abs(wavelet_search.estimated_quant(work, budget, 90) - exact.quant) <= 2
+
+
+def test_the_fill_ladder_counts_and_dead_zones_are_exact(photo):
+    from pcimg.codec import wavelet_fill
+
+    src = wavelet_search.source(np.asarray(photo), "rgb")
+    work = wavelet_search.analyse(src, 120, 80)
+    counts = wavelet_fill._nonzero_counts(work.bands, 60, wavelet_fill.LADDER)
+    for rung, zones in enumerate([W.DEADZONE, *wavelet_fill.LADDER]):
+        indices = [W.quantise(b, 60, plane, deadzone=zones) for plane, b in enumerate(work.bands)]
+        nonzero = sum(int(np.count_nonzero(b)) for plane in indices for triple in plane[1:] for b in triple)
+        assert nonzero == counts[rung]
+    assert list(counts) == sorted(counts) and counts[-1] > counts[0]  # the ladder grows
+    # a tuple of dead zones applies per level group: finest, next, coarser
+    levels = len(work.bands[0]) - 1
+    mixed = W.quantise(work.bands[0], 60, 0, deadzone=(0.9, 0.62, 0.3))
+    for index, triple in enumerate(work.bands[0][1:], 1):
+        zone = (0.9, 0.62, 0.3)[min(levels - index, 2)]
+        for band, got in zip(triple, mixed[index], strict=True):
+            assert np.array_equal(got, W.quantise([band * 0, (band, band, band)], 60, 0, deadzone=zone)[1][0])
+
+
+@pytest.mark.parametrize("budget", [150, 480, 960])
+def test_the_fill_spends_slack_and_never_overshoots(photo, budget):
+    from pcimg.codec import wavelet_fill
+
+    src = wavelet_search.source(np.asarray(photo), "rgb")
+    width, height = wavelet_search.working_sizes(src, budget)[1]
+    work = wavelet_search.analyse(src, width, height)
+
+    def fits(d):
+        return len(d.payload) <= budget
+
+    entry = wavelet_search.fit_quant(work, fits, budget, 90)
+    assert entry is not None and budget - len(entry.payload) > 0
+    built = []
+
+    def build(zones):
+        built.append(zones)
+        return wavelet_search.descriptor(work, entry.quant, zones)
+
+    filled, zones = wavelet_fill.fill(work.bands, entry, budget, fits, build)
+    assert len(built) <= wavelet_fill.MAX_PASSES
+    assert len(entry.payload) <= len(filled.payload) <= budget and filled.quant == entry.quant
+    assert filled.payload == wavelet_search.descriptor(work, entry.quant, zones).payload  # the zones it reports
+    assert (budget - len(filled.payload)) < (budget - len(entry.payload)) / 2 or zones == wavelet_fill.LADDER[-1]

@@ -138,14 +138,23 @@ def unsmoothed_picture(
     return colour.planes_to_rgb(q4[0], cb, cr)
 
 
-def quantise(bands: list, quant: int, plane: int, chroma_shift: int = 0) -> list:
-    """Encoder: float coefficients (levels) -> indices, LL rounded, details with a dead zone."""
+DeadZone = float | tuple[float, ...]  # one for every detail level, or (finest, next, coarser)
+
+
+def quantise(bands: list, quant: int, plane: int, chroma_shift: int = 0, deadzone: DeadZone = -1.0) -> list:
+    """Encoder: float coefficients (levels) -> indices, LL rounded, details with a dead zone
+    (``DEADZONE`` unless given; a tuple gives it per level group: finest, next, coarser)."""
     step = plane_step(quant, plane, chroma_shift) / 16.0
+    levels = len(bands) - 1
 
-    def detail(c: np.ndarray) -> np.ndarray:
-        return (np.sign(c) * np.maximum(np.floor(np.abs(c) / step + (1 - DEADZONE)), 0)).astype(np.int64)
+    def detail(c: np.ndarray, index: int) -> np.ndarray:
+        zone = deadzone[min(levels - index, 2)] if isinstance(deadzone, tuple) else deadzone
+        rounding = 1 - (DEADZONE if zone < 0 else zone)
+        return (np.sign(c) * np.maximum(np.floor(np.abs(c) / step + rounding), 0)).astype(np.int64)
 
-    return [np.round(bands[0] / step).astype(np.int64)] + [tuple(detail(b) for b in t) for t in bands[1:]]
+    return [np.round(bands[0] / step).astype(np.int64)] + [
+        tuple(detail(b, index) for b in t) for index, t in enumerate(bands[1:], 1)
+    ]
 
 
 def as_lists(bands: list) -> list:

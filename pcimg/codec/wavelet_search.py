@@ -3,7 +3,8 @@
 For a few working sizes around the one the budget suggests, it finds the finest quantiser
 whose whole file fits, rebuilds the working picture exactly as a decoder would (without
 entropy decoding: the indices are known), resamples it to an analysis size and keeps the
-size with the smallest error; then the decoder smoothing strength with the smallest error.
+size with the smallest error; then it spends the bytes the quantiser's grid leaves
+(``wavelet_fill``) and picks the decoder smoothing strength with the smallest error.
 The error adds to the squared error that of the luma gradient magnitude, which keeps edges.
 Not normative: any encoder that writes valid payloads may choose differently.
 """
@@ -20,7 +21,7 @@ from PIL import Image
 
 from ..format.container import Descriptor
 from ..primitives import rangecoder as rc
-from . import colour, lifting, resample, smoothing, wavelet_rate
+from . import colour, lifting, resample, smoothing, wavelet_fill, wavelet_rate
 from . import wavelet_colour as W
 from .wavelet_coder import PRIORS_FILE, Contexts
 from .wavelet_encode import encode_plane
@@ -112,9 +113,13 @@ def picture(
     return smoothing.smooth(unsmoothed, strength)
 
 
-def descriptor(work: Working, quant: int) -> Descriptor | None:
-    """The entry at ``quant``, or None when an index would exceed the coder's bound."""
-    indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
+FILL = True  # spend the bytes the finest fitting quant leaves (wavelet_fill); False for experiments
+
+
+def descriptor(work: Working, quant: int, deadzone: W.DeadZone = -1.0) -> Descriptor | None:
+    """The entry at ``quant`` (dead zones as ``W.quantise`` takes them), or None when an index
+    would exceed the coder's bound."""
+    indices = [W.quantise(b, quant, plane, deadzone=deadzone) for plane, b in enumerate(work.bands)]
     if not all(W.check_magnitudes(b) for b in indices):
         return None
     if work.width * work.height < ARRAY_CODING_PIXELS:  # numpy's per-band overhead outweighs the gain
@@ -170,14 +175,6 @@ def fit_quant(
     return None
 
 
-def errors(
-    src: Source, work: Working, entry: Descriptor, strengths: tuple[int, ...], gradient_weight: float = GRADIENT_WEIGHT
-) -> list[float]:
-    """Per smoothing strength, the error (squared, plus GRADIENT_WEIGHT x the squared error of
-    the luma gradient magnitude) of the decoded working picture resampled to the analysis size."""
-    return errors_at(src, work, entry.quant, strengths, gradient_weight)
-
-
 def errors_at(
     src: Source,
     work: Working,
@@ -186,9 +183,11 @@ def errors_at(
     gradient_weight: float = GRADIENT_WEIGHT,
     chroma_shift: int = 0,
     chroma_weight: float = 0.0,
+    deadzone: W.DeadZone = -1.0,
 ) -> list[float]:
-    """``errors`` of the picture at ``quant`` (the decoder's picture: the indices are known)."""
-    indices = [W.quantise(b, quant, plane, chroma_shift) for plane, b in enumerate(work.bands)]
+    """Per smoothing strength, the error (``picture_error``) of the decoder's picture at ``quant``
+    (the indices are known: no entropy decode)."""
+    indices = [W.quantise(b, quant, plane, chroma_shift, deadzone) for plane, b in enumerate(work.bands)]
     unsmoothed = picture(work, indices, quant, src.colour, 0, chroma_shift)
     return [picture_error(src, smoothing.smooth(unsmoothed, s), gradient_weight, chroma_weight) for s in strengths]
 
@@ -273,8 +272,14 @@ def search(src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool]) 
             break
     else:
         return None
+    if FILL:
+        entry, deadzone = wavelet_fill.fill(
+            work.bands, entry, payload_bytes, fits, lambda zones: descriptor(work, entry.quant, zones)
+        )
+    else:
+        deadzone = W.DEADZONE
     smoothed = [s for s in STRENGTHS if s]
-    scores = errors(src, work, entry, (0, *smoothed))
+    scores = errors_at(src, work, entry.quant, (0, *smoothed), deadzone=deadzone)
     strength = [0, *smoothed][scores.index(min(scores))]
     return Descriptor(
         entry.kind, entry.version, entry.quant, entry.payload[:2] + bytes((strength,)) + entry.payload[3:]
