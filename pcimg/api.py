@@ -120,16 +120,18 @@ def encode_pci(
     width and height the file states (default: the image's), or a long side with the image's
     aspect ratio: a placeholder can state a small one (``96``): sides under 128 take one byte each.
 
-    ``base`` picks the base layer: "wavelet" (descriptor kind 3, default) or "dct" (kind 1,
-    what pcimg 0.x wrote). ``texture`` adds the texture descriptor (kind 2); by default only
-    with the dct base (with the wavelet base it costs PSNR and MS-SSIM, spec/CODEC.md 8.6).
+    ``base`` picks the base layer: "wavelet" (descriptor kind 3, default), "embedded" (kind 5:
+    the same picture as a progressive stream, so that ``rebudget`` makes a smaller file by
+    cutting it, without decoding) or "dct" (kind 1, what pcimg 0.x wrote). ``texture`` adds
+    the texture descriptor (kind 2); by default only with the dct base (with the wavelet base
+    it costs PSNR and MS-SSIM, spec/CODEC.md 8.6).
 
     ``captioner="transformers"`` with ``captioner_model`` (an id, ``id@rev`` or a folder)
     writes the prompt with that model; ``generator`` (likewise) names the diffusers model
     that must decode the file, with ``recipe`` for its parameters, and ``seed_search``
     then decodes candidates with it. ``pin_digest`` stores the weights' SHA-256.
     """
-    draft = (texture is None or not texture) and base == "wavelet" and seed_search <= 1
+    draft = (texture is None or not texture) and base in ("wavelet", "embedded") and seed_search <= 1
     img, full_size = _open_image(image, WORKING_LONG_SIDE if draft else None)
     if has_alpha(img):
         warnings.warn(f"the image's transparency is flattened onto background {background}: .pci v1 has no alpha",

@@ -228,16 +228,23 @@ function parseDescriptors(bytes, start, end) {
 
 // ---------------------------------------------------------------- range decoder (CODEC.md 1)
 
+/** Thrown by a decoder of a cut stream (CODEC.md 11.4) when it would read past the end. */
+class Exhausted extends Error {}
+
 class RangeDecoder {
-  constructor(data) {
+  constructor(data, cut = false) {
     this.data = data;
+    this.cut = cut;
     this.pos = 0;
     this.range = 0xffffffff;
     this.code = 0;
     for (let i = 0; i < 4; i++) this.code = this.code * 256 + this.next();
   }
   next() {
-    return this.pos < this.data.length ? this.data[this.pos++] : (this.pos++, 0);
+    if (this.pos < this.data.length) return this.data[this.pos++];
+    if (this.cut) throw new Exhausted();
+    this.pos++;
+    return 0;
   }
   normalise() {
     while (this.range < 0x1000000) {
@@ -601,6 +608,160 @@ function decodePicture(entry, colour, dec, workingSize, priors, name, chromaShif
   return { rows: wh, cols: ww, ch, pixels: pic };
 }
 
+
+// ---------------------------------------------------------------- kind 5 (CODEC.md 11)
+
+/** The detail bands of every coded plane in CODEC.md 11.2's band order, with their state. */
+function embeddedBands(planes) {
+  const byPlane = planes.map((bands, index) => {
+    const levels = bands.length - 1;
+    const out = [];
+    for (let i = 0; i < levels; i++) {
+      out.push(bands[i + 1].map((b, o) => ({
+        index, ptype: index ? 1 : 0, g: Math.min(levels - 1 - i, 2), o, rows: b.rows, cols: b.cols,
+        parent: i ? out[i - 1][o] : null, target: b,
+        m: new Int32Array(b.rows * b.cols), neg: new Uint8Array(b.rows * b.cols), k: new Int8Array(b.rows * b.cols).fill(-1),
+        significant: [],
+      })));
+    }
+    return out;
+  });
+  const deepest = Math.max(0, ...byPlane.map((p) => p.length));
+  const order = [];
+  for (let i = 0; i < deepest; i++) for (const levels of byPlane) if (i < levels.length) order.push(...levels[i]);
+  return order;
+}
+
+function embeddedDetails(dec, ctxs, bands, planeCount) {
+  const sigDecision = (b, y, x, p, pass) => {
+    const ctx = ctxs[b.ptype];
+    let n = 0;
+    for (let yy = Math.max(0, y - 1); yy < Math.min(b.rows, y + 2); yy++) {
+      for (let xx = Math.max(0, x - 1); xx < Math.min(b.cols, x + 2); xx++) {
+        if ((yy !== y || xx !== x) && b.k[yy * b.cols + xx] >= 0) n++;
+      }
+    }
+    const P = b.parent;
+    const par = P && P.k[Math.min(y >> 1, P.rows - 1) * P.cols + Math.min(x >> 1, P.cols - 1)] >= 0 ? 1 : 0;
+    if (!dec.bit(ctx.sig, (((pass * 3 + b.g) * 4 + Math.min(n, 3)) * 2 + par) * 2 + (b.o === 2 ? 1 : 0))) return;
+    const cls = (yy, xx) => {
+      const i = yy * b.cols + xx;
+      return b.k[i] < 0 ? 0 : b.neg[i] ? 2 : 1;
+    };
+    const sw = x ? cls(y, x - 1) : 0, sn = y ? cls(y - 1, x) : 0;
+    const negative = dec.bit(ctx.sign, ((b.g * 3 + b.o) * 3 + sw) * 3 + sn);
+    const i = y * b.cols + x;
+    b.m[i] = 2 ** p;
+    b.neg[i] = negative;
+    b.k[i] = p;
+    b.significant.push(i);
+  };
+  for (let p = planeCount - 1; p >= 0; p--) {
+    const visited = bands.map((b) => {
+      const seen = new Set();
+      for (const i of b.significant) {
+        const y = Math.floor(i / b.cols), x = i % b.cols;
+        for (let yy = Math.max(0, y - 1); yy < Math.min(b.rows, y + 2); yy++) {
+          for (let xx = Math.max(0, x - 1); xx < Math.min(b.cols, x + 2); xx++) {
+            if (b.k[yy * b.cols + xx] < 0) seen.add(yy * b.cols + xx);
+          }
+        }
+      }
+      for (const i of [...seen].sort((a, c) => a - c)) sigDecision(b, Math.floor(i / b.cols), i % b.cols, p, 0);
+      return seen;
+    });
+    for (const b of bands) {
+      const ctx = ctxs[b.ptype];
+      for (const i of [...b.significant].sort((a, c) => a - c)) {
+        if (b.k[i] <= p) continue;
+        if (dec.bit(ctx.ref, b.g * 2 + (b.m[i] < 2 ** (p + 2) ? 0 : 1))) b.m[i] += 2 ** p;
+        b.k[i] = p;
+      }
+    }
+    bands.forEach((b, number) => {
+      const ctx = ctxs[b.ptype];
+      if (!b.significant.length && !dec.bit(ctx.band, b.g)) return;
+      const seen = visited[number];
+      for (let y0 = 0; y0 < b.rows; y0 += 4) {
+        const y1 = Math.min(y0 + 4, b.rows);
+        for (let x0 = 0; x0 < b.cols; x0 += 4) {
+          const x1 = Math.min(x0 + 4, b.cols);
+          const open = [];
+          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (b.k[y * b.cols + x] < 0 && !seen.has(y * b.cols + x)) open.push([y, x]);
+          if (!open.length) continue;
+          if (open.length === (y1 - y0) * (x1 - x0)) {
+            let bpar = 0;
+            const P = b.parent;
+            if (P && P.rows && P.cols) {
+              for (let py = Math.min(y0 >> 1, P.rows - 1); py < Math.min((y1 + 1) >> 1, P.rows); py++) {
+                for (let px = Math.min(x0 >> 1, P.cols - 1); px < Math.min((x1 + 1) >> 1, P.cols); px++) if (P.k[py * P.cols + px] >= 0) bpar = 1;
+              }
+            }
+            let near = 0;
+            for (let y = Math.max(0, y0 - 1); y < Math.min(b.rows, y1 + 1); y++) {
+              for (let x = Math.max(0, x0 - 1); x < Math.min(b.cols, x1 + 1); x++) if (b.k[y * b.cols + x] >= 0) near = 1;
+            }
+            if (!dec.bit(ctx.block, (b.g * 2 + bpar) * 2 + near)) continue;
+          }
+          for (const [y, x] of open) sigDecision(b, y, x, p, 1);
+        }
+      }
+    });
+  }
+}
+
+/** Kind 5 (CODEC.md 11): kind 3's picture from an embedded stream, as far as a cut stream goes. */
+function embeddedPicture(entry, colour) {
+  const p = entry.payload;
+  if (p.length < 3) throw new PciError("wavelet-embedded payload shorter than its 3-byte header", "descriptors.payload", entry.payloadAt);
+  if (entry.quant > 191) throw new PciError(`wavelet-embedded quant ${entry.quant} above 191`, "descriptors.quant", entry.quantAt);
+  const ww = p[0] + 1, wh = p[1] + 1, strength = p[2] & 0x7f;
+  const luma = floorDiv(P16[entry.quant % 16] * 2 ** Math.floor(entry.quant / 16), 256);
+  const chroma = floorDiv(luma * 218 + 128, 256);
+  const cw = Math.ceil(ww / 2), chh = Math.ceil(wh / 2);
+  const sizes = colour === "rgb" ? [[ww, wh], [cw, chh], [cw, chh]] : [[ww, wh]];
+  const planes = sizes.map(([w, h]) => emptyBands(w, h));
+  const bands = embeddedBands(planes);
+  const ctxs = [contexts(EMBEDDED_PRIORS.luma), contexts(EMBEDDED_PRIORS.chroma)];
+  try {
+    const dec = new RangeDecoder(p.subarray(3), (p[2] & 0x80) !== 0);
+    const planeCount = dec.direct(5);
+    if (planeCount > 20) throw new PciError(`wavelet-embedded plane count ${planeCount} above 20`, "descriptors.payload", entry.payloadAt);
+    planes.forEach((b, i) => decodeLL(dec, ctxs[i ? 1 : 0], b[0]));
+    embeddedDetails(dec, ctxs, bands, planeCount);
+  } catch (error) {
+    if (error instanceof PciError) throw error;
+    if (!(error instanceof Exhausted)) throw new PciError(`corrupt wavelet-embedded stream: ${error.message}`, "descriptors.payload", entry.payloadAt);
+  }
+  const steps = sizes.map((_, i) => (i ? chroma : luma));
+  const check = (x) => {
+    if (Math.abs(x) > CLAMP) throw new PciError("wavelet-embedded coefficient exceeds 2**20 after dequantisation", "descriptors.payload", entry.payloadAt);
+    return x;
+  };
+  planes.forEach((b, i) => { b[0].v = b[0].v.map((q) => check(q * steps[i])); });
+  for (const b of bands) {
+    const S = steps[b.index];
+    for (let i = 0; i < b.m.length; i++) {
+      const m = b.m[i], k = b.k[i];
+      if (!m) continue;
+      const sixteenths = k > 0 ? m * 16 + 6 * (2 ** k - 1) : m * 16 + 1;
+      const value = check(floorDiv(sixteenths * S + 8, 16));
+      b.target.v[i] = b.neg[i] ? -value : value;
+    }
+  }
+  const synthesised = planes.map((b) => inverse(b));
+  const n = ww * wh;
+  const ch = colour === "rgb" ? 3 : 1;
+  const pic = new Uint8Array(n * ch);
+  if (ch === 1) {
+    for (let i = 0; i < n; i++) pic[i] = toSample(synthesised[0].v[i]);
+  } else {
+    const cb = resize(synthesised[1].v, chh, cw, 1, wh, ww), cr = resize(synthesised[2].v, chh, cw, 1, wh, ww);
+    for (let i = 0; i < n; i++) putRgb(pic, i, synthesised[0].v[i], cb[i], cr[i]);
+  }
+  return { rows: wh, cols: ww, ch, pixels: smooth(pic, wh, ww, ch, strength) };
+}
+
 // ---------------------------------------------------------------- kind 1 (CODEC.md 3, 4)
 
 const POW2_EIGHTHS = [4096, 4467, 4871, 5312, 5793, 6317, 6889, 7512];
@@ -765,22 +926,26 @@ export function decode(bytes, size = {}) {
   if (!(width >= 1 && width <= MAX_DIMENSION && height >= 1 && height <= MAX_DIMENSION)) {
     throw new PciError(`output size ${width}x${height} outside 1..${MAX_DIMENSION}`, "size");
   }
-  const known = { 1: 1, 2: 1, 3: 1, 4: 1 };
+  const known = { 1: 1, 2: 1, 3: 1, 4: 1, 5: 1 };
   for (const d of file.descriptors) {
     if (!(d.kind in known)) throw new PciError(`descriptor kind ${d.kind} is unknown to pcimg/parametric`, "descriptors.kind", d.offset);
     if (d.version !== known[d.kind]) throw new PciError(`descriptor kind ${d.kind} version ${d.version} is unsupported`, "descriptors.version", d.versionAt);
   }
-  const bases = file.descriptors.filter((d) => d.kind === 1 || d.kind === 3 || d.kind === 4);
-  if (bases.length > 1) throw new PciError("two base layers (kinds 1, 3 and 4)", "descriptors.kind", bases[1].offset);
+  const bases = file.descriptors.filter((d) => d.kind === 1 || d.kind === 3 || d.kind === 4 || d.kind === 5);
+  if (bases.length > 1) throw new PciError("two base layers (kinds 1, 3, 4 and 5)", "descriptors.kind", bases[1].offset);
   const ch = file.colour === "rgb" ? 3 : 1;
   const find = (kind) => file.descriptors.find((d) => d.kind === kind);
   const texture = size.detail === false ? undefined : find(2);
   const detail = texture ? textureDetail(texture, file.seed, width, height) : null;
   const data = new Uint8Array(width * height * ch);
   const clamp = (x) => Math.min(Math.max(x, 0), 255);
-  const wavelet = find(3), thumb = find(4);
-  if (wavelet || thumb) {
-    const pic = wavelet ? workingPicture(wavelet, file.colour) : thumbPicture(thumb, file.colour, file.width, file.height);
+  const wavelet = find(3), thumb = find(4), embedded = find(5);
+  if (wavelet || thumb || embedded) {
+    const pic = wavelet
+      ? workingPicture(wavelet, file.colour)
+      : embedded
+        ? embeddedPicture(embedded, file.colour)
+        : thumbPicture(thumb, file.colour, file.width, file.height);
     const out = resize(pic.pixels, pic.rows, pic.cols, ch, height, width);
     for (let i = 0; i < out.length; i++) {
       data[i] = detail ? clamp(clamp(out[i]) + floorDiv(detail[Math.floor(i / ch)] + 8, 16)) : clamp(out[i]);
@@ -806,13 +971,14 @@ export function toPnm({ width, height, channels, data }) {
   return out;
 }
 
-// The context priors of kinds 3, 4 and 1: spec/data/wavelet-priors-v1.json, wavelet-thumb-priors-v1.json
-// and dct-priors-v1.json
+// The context priors of kinds 3, 4, 5 and 1: spec/data/wavelet-priors-v1.json, wavelet-thumb-priors-v1.json,
+// wavelet-embedded-priors-v1.json and dct-priors-v1.json
 // (SHA-256 in CODEC.md 8.3 and 4), copied here by web/build.py so the module has no
 // dependencies; a test holds them equal.
 // BEGIN PRIORS
 const PRIORS = {"luma":{"ll_zero":[263,338,167],"ll_sign":[961],"ll_mag":[[579,757,1001,1202,1536,1707,1024,1024,1024,1024,1024,1024],[581,807,1176,1536,1877,1024,1024,1024,1024,1024,1024,1024],[320,614,908,1325,1690,1959,1024,1024,1024,1024,1024,1024]],"block":[1977,1288,1709,751,1291,417,1975,1301,1693,775,1030,370,1984,1740,1787,1449,1664,1024,1824,727,1500,377,1037,181,1849,895,1497,350,1037,182,1900,948,1600,605,1175,361,332,210,308,131,485,67,120,231,194,107,117,64,463,330,534,238,572,172],"sig":[1917,1830,1770,1739,1563,1553,1687,1710,1531,1653,1338,1391,1556,1543,1487,1428,1276,1493,933,1317,1013,1024,835,996,273,1365,328,1365,309,683,1896,1726,1727,1581,1458,1263,1634,1566,1462,1459,1207,1192,1403,1370,1351,1282,1050,1079,1131,1087,1035,1006,853,893,613,1069,810,775,549,556,1722,1416,1676,1524,1375,1221,1303,1108,1362,1261,1142,1012,870,809,1115,1129,849,889,670,657,863,912,663,656,393,418,674,675,468,464],"sign":[1037,1306,666,1011,1215,808,1006,1109,1000],"mag":[[1984,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1776,1984,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1873,1970,1877,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1788,1984,1902,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1485,1915,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1562,1674,1731,1707,1365,1024,1024,1024,1024,1024,1024,1024],[1463,1676,1877,1877,1024,1024,1024,1024,1024,1024,1024,1024],[982,1405,1660,1827,1836,1536,1024,1024,1024,1024,1024,1024]]},"chroma":{"ll_zero":[1133,983,564],"ll_sign":[997],"ll_mag":[[1513,1636,1741,1755,1024,1024,1024,1024,1024,1024,1024,1024],[1410,1664,1506,1843,1024,1024,1024,1024,1024,1024,1024,1024],[928,1207,1423,1911,1365,1024,1024,1024,1024,1024,1024,1024]],"block":[1984,1768,1918,1138,1638,512,1984,1657,1851,1249,1024,1170,1984,1984,1707,1707,1024,1024,1885,1144,1666,816,1024,263,1905,1337,1704,959,1638,573,1984,1372,1805,1219,1365,1024,1065,727,1065,569,683,439,929,1055,922,828,878,293,1465,1434,1273,866,819,512],"sig":[1962,1832,1759,1593,1439,1024,1829,1365,1631,1755,1411,1365,1718,1024,1456,1365,1630,1365,1229,1024,1365,1024,585,1024,1024,1024,1024,1024,1024,1024,1917,1613,1720,1469,1478,1084,1775,1645,1673,1489,1330,1502,1638,1609,1567,1331,1123,1252,843,1170,1446,1229,1024,1103,512,1024,1024,1024,1170,683,1802,1407,1796,1523,1365,1707,1526,1247,1609,1365,1229,1155,1226,954,1505,1117,1222,1365,942,785,1182,1170,899,1280,531,1024,1024,1024,745,1024],"sign":[1019,1341,983,973,1202,805,1034,1058,871],"mag":[[1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1931,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1943,1975,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1869,1916,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1633,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1821,1809,1792,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1622,1852,1843,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1340,1616,1838,1638,1024,1024,1024,1024,1024,1024,1024,1024]]}};
 const THUMB_PRIORS = {"luma":{"ll_zero":[1092,991,717],"ll_sign":[909],"ll_mag":[[1618,1855,1902,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1431,1931,1843,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1245,1738,1920,1024,1024,1024,1024,1024,1024,1024,1024,1024]],"block":[819,341,1203,410,1024,819,462,1517,1008,1365,1024,1024,1820,1877,1664,1024,1024,1024,228,1024,1138,1024,1024,1024,228,1024,683,1024,1024,1024,228,1024,1593,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],"sig":[1753,1486,1596,1024,1843,1024,1631,1388,1588,1536,205,1024,1404,1365,1920,1024,1843,1024,1186,1755,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1597,1289,1024,1024,1024,1024,1411,1393,1024,1024,1024,1024,1664,1024,1024,1024,1024,1024,1536,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],"sign":[1010,1103,1218,906,1843,482,1024,1024,1024],"mag":[[1974,1820,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1905,1877,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1827,1792,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1955,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1593,1820,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1820,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024]]},"chroma":{"ll_zero":[1313,1119,734],"ll_sign":[1010],"ll_mag":[[1636,1854,1911,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1739,1707,1890,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1389,1609,1890,1024,1024,1024,1024,1024,1024,1024,1024,1024]],"block":[1303,1024,1365,1024,1024,1024,993,1024,1593,1024,1024,1024,1838,1024,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],"sig":[1698,1418,1024,1024,1024,1024,1787,1170,1024,1024,1024,1024,1170,1536,1024,1024,1024,1024,1024,1365,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],"sign":[1043,1609,768,1024,1024,1024,1024,1024,1024],"mag":[[1914,1536,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1566,1638,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1463,1638,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024]]}};
+const EMBEDDED_PRIORS = {"luma":{"ll_zero":[380,444,146],"ll_sign":[953],"ll_mag":[[679,755,1024,1331,1502,1638,1024,1024,1024,1024,1024,1024],[544,897,1059,1476,1733,1365,1024,1024,1024,1024,1024,1024],[346,605,934,1229,1598,1975,1024,1024,1024,1024,1024,1024]],"band":[1477,1315,981],"block":[1984,1391,1503,676,1947,1432,1238,558,1609,1123,1069,547],"sig":[1024,1024,1024,1024,1523,1463,1164,1024,1314,819,1211,1024,1400,1024,1024,1024,1024,1024,1024,1024,1544,1631,1337,1610,1439,1478,1299,1246,1223,1446,1162,1350,1024,1024,1024,1024,1496,1429,1340,1294,1295,1196,1223,1179,1034,970,945,984,1926,1940,1756,1762,1714,1870,1500,1811,1625,1658,1553,1736,1299,1434,1361,1303,1920,1905,1737,1713,1736,1814,1509,1650,1635,1645,1445,1492,1454,1499,1288,1380,1862,1844,1684,1702,1657,1700,1517,1576,1512,1482,1391,1323,1362,1171,1308,1129],"sign":[1006,1898,154,333,1715,64,1618,1956,539,1016,196,1797,1847,1429,1984,192,64,759,1045,384,1489,146,683,512,1687,1024,1024,1028,1613,390,637,1133,429,1375,1720,712,1053,727,1192,1622,1311,1673,411,326,741,993,876,1085,894,869,1024,1170,655,925,1017,1431,601,724,1060,649,1250,1408,1039,1018,726,1317,1499,1213,1499,579,526,1042,1030,945,1102,878,1049,969,1136,1088,1121],"ref":[1931,1024,1763,1624,1447,1282]},"chroma":{"ll_zero":[1167,946,531],"ll_sign":[1004],"ll_mag":[[1548,1501,1815,1707,1024,1024,1024,1024,1024,1024,1024,1024],[1455,1670,1638,1755,1024,1024,1024,1024,1024,1024,1024,1024],[945,1133,1404,1624,1755,1024,1024,1024,1024,1024,1024,1024]],"band":[1949,1773,1594],"block":[1984,1747,1501,1063,1905,1579,1289,956,1223,1365,876,839],"sig":[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1661,1024,1519,1024,1560,1024,1473,1024,1024,1024,1612,1024,1024,1024,1024,1024,1518,1542,1350,1401,1316,1170,1282,1260,1069,1075,1056,1365,1952,1024,1654,1024,1874,1024,1686,1024,1843,1024,1621,1024,1229,1024,1638,1024,1929,1921,1689,1724,1867,1800,1590,1699,1800,1920,1549,1928,1489,1024,1245,1536,1858,1851,1687,1747,1694,1674,1648,1552,1508,1570,1473,1394,1359,1393,1277,1260],"sign":[1107,1820,228,341,1024,683,1755,1536,1024,1187,410,1638,1902,1024,1024,205,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,952,1880,322,542,683,228,1451,1843,819,1029,246,1073,1687,683,1820,478,410,1638,1239,1024,1638,293,1024,1024,1170,1024,1024,1043,1658,404,683,1502,361,1254,1692,1024,958,664,1463,1596,983,1614,399,328,979,1067,857,1560,1117,1024,1229,945,1229,1536],"ref":[1024,1024,1955,1024,1609,1423]}};
 const DCT_PRIORS = {"last":[[64,64,64,64,64,64,64,64,216,527,303,1745],[64,64,83,171,245,137,503,512,1024,1934,1024,1024]],"zero":[[64,1024,1024,108,512,114,205,134,390,121,443,251,502,324,787,464,1163,554,1419,752,1499,1045,1883,1478],[138,1024,341,644,661,236,1100,436,1100,514,1085,705,1300,807,1498,1033,1701,1285,1865,1584,1984,1877,1024,1024]],"mag":[[[64,64,108,332,384,759,910,1489,1536,1024,1024,1024],[166,234,512,492,717,1024,1280,1536,1024,1024,1024,1024],[144,275,382,460,788,1147,1024,1755,1024,1024,1024,1024],[223,347,492,742,1142,1451,1536,1365,1024,1024,1024,1024],[218,420,567,851,1170,1550,1843,1024,1024,1024,1024,1024],[404,568,832,1077,1438,1812,1536,1024,1024,1024,1024,1024],[503,757,1033,1389,1882,1755,1024,1024,1024,1024,1024,1024],[677,910,1283,1753,1984,1024,1024,1024,1024,1024,1024,1024],[884,1249,1648,1949,1755,1024,1024,1024,1024,1024,1024,1024],[1215,1621,1918,1870,1365,1024,1024,1024,1024,1024,1024,1024],[1570,1912,1984,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1914,1984,1862,1024,1024,1024,1024,1024,1024,1024,1024,1024]],[[88,301,417,811,1161,1463,1638,1024,1024,1024,1024,1024],[580,683,834,964,1434,1536,1024,1024,1024,1024,1024,1024],[666,731,1080,1289,1489,1536,1024,1024,1024,1024,1024,1024],[676,987,1234,1434,1843,1024,1024,1024,1024,1024,1024,1024],[849,1049,1165,1365,1792,1365,1024,1024,1024,1024,1024,1024],[1003,1202,1528,1856,1536,1024,1024,1024,1024,1024,1024,1024],[1219,1552,1643,1934,1024,1024,1024,1024,1024,1024,1024,1024],[1506,1740,1957,1365,1024,1024,1024,1024,1024,1024,1024,1024],[1798,1889,1862,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1934,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1984,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024],[1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024,1024]]]};
 // END PRIORS
 

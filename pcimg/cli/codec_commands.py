@@ -76,8 +76,9 @@ def encode_args(p: argparse.ArgumentParser) -> None:
     texture.add_argument("--texture", dest="texture", action="store_true", default=None,
                          help="add the texture descriptor (default: only with --base dct)")  # fmt: skip
     texture.add_argument("--no-texture", dest="texture", action="store_false", help="leave out the texture descriptor")
-    p.add_argument("--base", choices=("wavelet", "dct"), default="wavelet",
-                   help="base layer: wavelet (descriptor kind 3, default) or dct (kind 1, pcimg 0.x)")  # fmt: skip
+    p.add_argument("--base", choices=("wavelet", "embedded", "dct"), default="wavelet",
+                   help="base layer: wavelet (descriptor kind 3, default), embedded (kind 5: progressive, "
+                   "'pcimg rebudget' cuts it in microseconds) or dct (kind 1, pcimg 0.x)")  # fmt: skip
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
     add_form_args(p, "write")
     p.add_argument("--declared-size", type=parse_declared, metavar="WxH|N", help="the size the file states "

@@ -17,7 +17,7 @@ from PIL import Image
 from ..errors import PciError
 from ..format.container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
 from ..format.registry import LIMITS
-from . import colour, dct, dct_colour, texture, thumb_search, wavelet_colour, wavelet_search
+from . import colour, dct, dct_colour, texture, thumb_search, wavelet_colour, wavelet_embedded, wavelet_search
 from .parametric import render
 from .prepare import WHITE, oriented_size, prepare
 
@@ -187,6 +187,9 @@ class DctBase:
 class WaveletBase:
     """Kind 3 (wavelet-colour) as the base layer: the default since codec v2."""
 
+    kind = wavelet_colour.KIND
+    placeholders = True  # kind 4 for payloads of a few bytes
+
     def __init__(self, array: np.ndarray, colour_name: str) -> None:
         self.source = wavelet_search.source(array, colour_name)
         self.array, self.colour = array, colour_name
@@ -203,9 +206,9 @@ class WaveletBase:
         empty = Descriptor(wavelet_colour.KIND, wavelet_colour.VERSION, 0, b"")
         payload = budget.max_bytes - _size(template, (empty, *extra), budget)
         entry = None
-        if payload > thumb_search.ONLY_PAYLOAD or extra:
-            entry = wavelet_search.search(self.source, payload, fits)
-        if payload <= thumb_search.MAX_PAYLOAD and not extra:
+        if payload > thumb_search.ONLY_PAYLOAD or extra or not self.placeholders:
+            entry = wavelet_search.search(self.source, payload, fits, self.kind)
+        if payload <= thumb_search.MAX_PAYLOAD and not extra and self.placeholders:
             # a placeholder: kind 4 spends kind 3's 3-byte header on the picture
             small = self.thumb_source
             thumb = thumb_search.search(small, payload, fits, (template.width, template.height))
@@ -214,10 +217,22 @@ class WaveletBase:
         return None if entry is None else template.replace(descriptors=_sorted((entry, *extra)))
 
     def smallest(self) -> Descriptor:
-        return wavelet_search.smallest(self.source)
+        return wavelet_search.smallest(self.source, self.kind)
 
 
-BASES: dict[str, Callable[[np.ndarray, str], DctBase | WaveletBase]] = {"wavelet": WaveletBase, "dct": DctBase}
+class EmbeddedBase(WaveletBase):
+    """Kind 5 (wavelet-embedded): kind 3's picture as an embedded stream, so that a prefix of
+    the file is a smaller file (``pcimg.rebudget`` cuts it without decoding)."""
+
+    kind = wavelet_embedded.KIND
+    placeholders = False  # every size stays one embedded stream
+
+
+BASES: dict[str, Callable[[np.ndarray, str], DctBase | WaveletBase]] = {
+    "wavelet": WaveletBase,
+    "embedded": EmbeddedBase,
+    "dct": DctBase,
+}
 
 
 def _fit_any(
@@ -314,7 +329,8 @@ def encode_image(
     the budget cannot hold it; a person's prompt is never changed. ``redundant_prompt`` marks
     one that says only what the descriptors hold (the descriptor captioner's colour words): it
     is left out when it would take more than PROMPT_SHARE of ``max_bytes``. ``base`` picks the base
-    layer's descriptor kind: "wavelet" (kind 3, the default) or "dct" (kind 1).
+    layer's descriptor kind: "wavelet" (kind 3, the default), "embedded" (kind 5: the same
+    picture as a progressive stream that ``rebudget`` cuts) or "dct" (kind 1).
     ``full_size`` is the image's size before a JPEG draft decode (``image`` may be smaller).
     ``declared_size`` is the width and height the file states (default: the image's), or a long
     side with the image's aspect ratio: a placeholder may state a small size, which costs fewer bytes.
@@ -328,7 +344,7 @@ def encode_image(
     width, height = image_size if declared_size is None else declared(declared_size, image_size)
     # The wavelet base needs at most a 256-pixel picture and a 512-pixel reference: work on a
     # reduced copy (texture and seed search measure full-resolution detail, so not with them).
-    reduce_to = WORKING_LONG_SIDE if base == "wavelet" and not use_texture and seed_search <= 1 else None
+    reduce_to = WORKING_LONG_SIDE if base in ("wavelet", "embedded") and not use_texture and seed_search <= 1 else None
     array, colour_name = prepare(image, background, reduce_to)
     if reduce_to is None and (array.shape[1], array.shape[0]) != image_size:
         raise PciError("a draft-decoded image cannot carry texture or a seed search", field="image")

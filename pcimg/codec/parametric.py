@@ -17,11 +17,11 @@ from PIL import Image
 from ..errors import PciError
 from ..format.container import Descriptor, PciFile
 from ..format.registry import LIMITS
-from . import colour, dct, dct_colour, resample, texture, wavelet_colour, wavelet_thumb
+from . import colour, dct, dct_colour, resample, texture, wavelet_colour, wavelet_embedded, wavelet_thumb
 
 NAME = "pcimg/parametric"
-KNOWN = {kind.KIND: kind.VERSION for kind in (dct_colour, texture, wavelet_colour, wavelet_thumb)}
-BASE_KINDS = (dct_colour.KIND, wavelet_colour.KIND, wavelet_thumb.KIND)
+KNOWN = {kind.KIND: kind.VERSION for kind in (dct_colour, texture, wavelet_colour, wavelet_thumb, wavelet_embedded)}
+BASE_KINDS = (dct_colour.KIND, wavelet_colour.KIND, wavelet_thumb.KIND, wavelet_embedded.KIND)
 
 
 DEFAULT_MAX_PIXELS = 2 * 89_478_485  # Pillow's decompression-bomb error threshold
@@ -81,7 +81,7 @@ def check_descriptors(pci: PciFile) -> None:
     bases = [d for d in pci.descriptors if d.kind in BASE_KINDS]
     if len(bases) > 1:
         with located(bases[1]):
-            raise PciError("two base layers (descriptor kinds 1, 3 and 4): a file holds at most one",
+            raise PciError("two base layers (descriptor kinds 1, 3, 4 and 5): a file holds at most one",
                            field="descriptors.kind")  # fmt: skip
 
 
@@ -123,18 +123,24 @@ def render(
 
 
 def working_rows(pci: PciFile, width: int) -> np.ndarray | None:
-    """Kinds 3 and 4: the working picture decoded and resampled across to ``width`` (Q6), or None."""
-    entry = pci.descriptor(wavelet_colour.KIND)
-    thumb = pci.descriptor(wavelet_thumb.KIND)
-    if entry is not None:
-        with located(entry):
-            picture = wavelet_colour.working_image(entry.payload, entry.quant, pci.colour)
-    elif thumb is not None:
-        with located(thumb):
-            picture = wavelet_thumb.working_image(thumb.payload, thumb.quant, pci.colour, pci.width, pci.height)
-    else:
-        return None
-    return resample.horizontal(picture, width)
+    """Kinds 3, 4 and 5: the working picture decoded and resampled across to ``width`` (Q6), or None."""
+    picture = working_picture(pci)
+    return None if picture is None else resample.horizontal(picture, width)
+
+
+def working_picture(pci: PciFile) -> np.ndarray | None:
+    """The decoded working picture of a kind 3, 4 or 5 base layer (uint8, read-only), or None."""
+    for entry in pci.descriptors:
+        if entry.kind == wavelet_colour.KIND:
+            with located(entry):
+                return wavelet_colour.working_image(entry.payload, entry.quant, pci.colour)
+        if entry.kind == wavelet_thumb.KIND:
+            with located(entry):
+                return wavelet_thumb.working_image(entry.payload, entry.quant, pci.colour, pci.width, pci.height)
+        if entry.kind == wavelet_embedded.KIND:
+            with located(entry):
+                return wavelet_embedded.working_image(entry.payload, entry.quant, pci.colour)
+    return None
 
 
 def _render(pci: PciFile, width: int, height: int, detail: bool) -> Image.Image:

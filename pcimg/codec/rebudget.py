@@ -7,20 +7,25 @@ Header, models, recipe and seed are kept; a machine-written prompt may lose trai
 person's prompt (or one of unknown origin) is kept whole or dropped whole, as the encoder
 does; ancillary parts safe to copy stay when they take at most a quarter of the budget, the
 others (the decode digest, the encoder part) go, as for any edit. Texture (kind 2) is not
-kept: it measured full-resolution detail the working picture no longer has. Not a prefix cut: the kinds of this
-format version are not embedded streams (issue 13 and the codec v2 log say what would make
-it one), so this takes an encode's time (~50-150 ms), not a millisecond.
+kept: it measured full-resolution detail the working picture no longer has. That takes an
+encode's time (~50-150 ms).
+
+A file whose base layer is kind 5 (an embedded stream, ``encode(..., base="embedded")``) is
+instead cut: its payload keeps the bytes that fit and is marked as cut, the rest of the file
+is re-framed, nothing is decoded or encoded (tens of microseconds; spec/CODEC.md section 11).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from PIL import Image
 
 from ..errors import PciError
-from ..format.container import PciFile, Prompt, write
+from ..format.container import Descriptor, PciFile, Prompt, write
 from ..format.registry import is_safe_to_copy
-from . import wavelet_colour, wavelet_thumb
-from .encoder import encode_image
+from . import wavelet_colour, wavelet_embedded, wavelet_thumb
+from .encoder import PROMPT_SHARE, encode_image
 from .parametric import BASE_KINDS, render
 
 PERSON = "pcimg/user-prompt"
@@ -56,6 +61,8 @@ def rebudget(pci: PciFile, max_bytes: int, bare: bool = False) -> PciFile:
     machine = captioner is not None and captioner.id != PERSON  # no captioner: treated as a person's
     if not any(d.kind in BASE_KINDS for d in pci.descriptors):
         return _without_base(pci, max_bytes, bare, machine)
+    if pci.descriptor(wavelet_embedded.KIND) is not None:
+        return _cut(pci, max_bytes, bare, machine)
     others = tuple(m for m in pci.models if m.role != "captioner")
     picture = working_picture(pci)
 
@@ -115,3 +122,67 @@ def _without_base(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> Pc
             return shorter
     raise PciError(f"budget of {max_bytes} bytes is too small for this file's prompt ("
                    f"{len(write(lean, bare=bare))} bytes without its ancillary parts)", field="max_bytes")  # fmt: skip
+
+
+def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile:
+    """Kind 5: the payload cut to what the budget leaves, the rest of the file kept as the
+    re-encoding path keeps it (prompt rules, ancillary parts up to a quarter of the budget).
+    Sizes come from as few writes as possible: each one parses its result again (~0.2 ms)."""
+    entry = pci.descriptor(wavelet_embedded.KIND)
+    assert entry is not None
+
+    def size(candidate: PciFile) -> int:
+        return len(write(candidate, bare=bare))
+
+    captioner = pci.model("captioner")
+    lean = pci.replace(encoder=None, digest=None, descriptors=(entry,))
+    if lean.metadata or lean.source is not None or lean.extra_parts:
+        bare_file = lean.replace(metadata=(), source=None, extra_parts=())
+        safe = lean.replace(extra_parts=tuple(p for p in lean.extra_parts if is_safe_to_copy(p.type)))
+        reserve = size(safe) - size(bare_file)
+        lean = safe if 0 < reserve <= ANCILLARY_SHARE * max_bytes else bare_file
+    # the descriptor captioner's words repeat the picture: gone when they take a large share
+    redundant = lean.prompt is not None and captioner is not None and captioner.id == DESCRIPTOR_CAPTIONER
+    if redundant and size(lean) - size(_no_prompt(lean)) > PROMPT_SHARE * max_bytes:
+        lean = _no_prompt(lean)
+    for candidate in _prompt_choices(lean, machine):
+        fitted = _cut_to(candidate, entry, max_bytes, size)
+        if fitted is not None:
+            return fitted
+    raise PciError(f"budget of {max_bytes} bytes is too small for this file's picture header", field="max_bytes")
+
+
+def _prompt_choices(template: PciFile, machine: bool) -> Iterator[PciFile]:
+    """The file with its prompt, then (a machine prompt) fewer and fewer words, then none:
+    made one at a time, as each coding of a prompt costs a millisecond."""
+    yield template
+    if template.prompt is None:
+        return
+    words = template.prompt.text.split() if machine else []
+    for n in range(len(words) - 1, 0, -1):
+        yield template.replace(prompt=Prompt.smallest(" ".join(words[:n])))
+    yield _no_prompt(template)
+
+
+def _no_prompt(pci: PciFile) -> PciFile:
+    return pci.replace(prompt=None, models=tuple(m for m in pci.models if m.role != "captioner"))
+
+
+def _cut_to(template: PciFile, entry: Descriptor, max_bytes: int, size: Callable[[PciFile], int]) -> PciFile | None:
+    """``template`` with the entry's payload cut to the most bytes that fit, or None. Cutting
+    ``d`` bytes shrinks the file by ``d`` plus at most two length-field bytes: one write tells
+    how far to cut, a second confirms (and hands back any byte the length fields freed)."""
+
+    def with_payload(length: int) -> PciFile:
+        cut = Descriptor(entry.kind, entry.version, entry.quant, wavelet_embedded.cut(entry.payload, length))
+        return template.replace(descriptors=(cut,))
+
+    length = len(entry.payload)
+    over = size(with_payload(length)) - max_bytes
+    if over <= 0:
+        return with_payload(length)
+    length -= over
+    if length < wavelet_embedded.HEADER_BYTES:
+        return None
+    spare = max_bytes - size(with_payload(length))
+    return with_payload(min(length + spare, len(entry.payload) - 1)) if spare > 0 else with_payload(length)

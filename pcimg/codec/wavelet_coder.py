@@ -11,7 +11,7 @@ few hundred bytes, too short for contexts to learn from one half. spec/CODEC.md 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from ..primitives import rangecoder as rc
 from ..primitives.data import packaged_json
@@ -86,7 +86,15 @@ def _med(ll: Band, y: int, x: int) -> int:
     return a + b - c
 
 
-def _code_ll(coder: Coder, ctx: Contexts, ll: Band, decoding: bool) -> None:
+class LLContexts(Protocol):
+    """What LL coding reads: kind 3's ``Contexts`` and kind 5's have these."""
+
+    ll_zero: list[int]
+    ll_sign: list[int]
+    ll_mag: list[list[int]]
+
+
+def _code_ll(coder: Coder, ctx: LLContexts, ll: Band, decoding: bool) -> None:
     previous = 0
     for y, row in enumerate(ll):
         for x in range(len(row)):

@@ -132,6 +132,12 @@ def unsmoothed_picture(
     """Indices -> the 8-bit working picture before smoothing: dequantised, synthesised, chroma
     resampled to the working size, converted (the encoder calls it with the indices it knows)."""
     q4 = [lifting.inverse(dequantise(bands, quant, plane, chroma_shift)) for plane, bands in enumerate(indices)]
+    return picture_from_planes(q4, width, height, colour_name)
+
+
+def picture_from_planes(q4: list, width: int, height: int, colour_name: str) -> np.ndarray:
+    """Synthesised Q4 planes -> the 8-bit working picture: chroma resampled to the working
+    size, converted (section 8.5 before smoothing; kinds 3, 4 and 5)."""
     if colour_name != "rgb":
         return colour.plane_to_grey(q4[0])
     cb, cr = (resample.resize(p, width, height) for p in q4[1:])

@@ -23,6 +23,7 @@ from ..format.container import Descriptor
 from ..primitives import rangecoder as rc
 from . import colour, lifting, resample, smoothing, wavelet_fill, wavelet_rate
 from . import wavelet_colour as W
+from . import wavelet_embedded as E
 from .wavelet_coder import PRIORS_FILE, Contexts
 from .wavelet_encode import encode_plane
 
@@ -116,12 +117,16 @@ def picture(
 FILL = True  # spend the bytes the finest fitting quant leaves (wavelet_fill); False for experiments
 
 
-def descriptor(work: Working, quant: int, deadzone: W.DeadZone = -1.0) -> Descriptor | None:
+def descriptor(work: Working, quant: int, deadzone: W.DeadZone = -1.0, kind: int = W.KIND) -> Descriptor | None:
     """The entry at ``quant`` (dead zones as ``W.quantise`` takes them), or None when an index
-    would exceed the coder's bound."""
+    would exceed the coder's bound. ``kind`` 5 codes the same indices as an embedded stream."""
     indices = [W.quantise(b, quant, plane, deadzone=deadzone) for plane, b in enumerate(work.bands)]
     if not all(W.check_magnitudes(b) for b in indices):
         return None
+    if kind == E.KIND:
+        if E.plane_count(indices) > E.MAX_PLANES:
+            return None
+        return Descriptor(E.KIND, E.VERSION, quant, E.encode_payload(work.width, work.height, indices))
     if work.width * work.height < ARRAY_CODING_PIXELS:  # numpy's per-band overhead outweighs the gain
         payload = W.encode_payload(work.width, work.height, [W.as_lists(b) for b in indices])
     else:
@@ -252,11 +257,18 @@ def estimated_quant(work: Working, payload_bytes: int, start: int) -> int | None
     return quant
 
 
-def search(src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool]) -> Descriptor | None:
+def search(
+    src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool], kind: int = W.KIND
+) -> Descriptor | None:
     """The best-scoring entry over the candidate working sizes, or None if none fits.
 
     Sizes are compared at their estimated quantisers (``wavelet_rate``, no coding); only the
-    kept size is coded, to the finest quant whose whole file fits."""
+    kept size is coded, to the finest quant whose whole file fits. ``kind`` 3 or 5 (the same
+    indices, coded as an embedded stream)."""
+
+    def build(work: Working, quant: int, deadzone: W.DeadZone = -1.0) -> Descriptor | None:
+        return descriptor(work, quant, deadzone, kind)
+
     candidates: list[tuple[float, Working, int]] = []
     start = START_QUANT
     for width, height in working_sizes(src, max(1, payload_bytes)):
@@ -267,14 +279,14 @@ def search(src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool]) 
         start = quant
         candidates.append((errors_at(src, work, quant, (0,))[0], work, quant))
     for _, work, quant in sorted(candidates, key=lambda c: c[0]):
-        entry = fit_quant(work, fits, payload_bytes, quant)
+        entry = fit_quant(work, fits, payload_bytes, quant, build)
         if entry is not None:
             break
     else:
         return None
     if FILL:
         entry, deadzone = wavelet_fill.fill(
-            work.bands, entry, payload_bytes, fits, lambda zones: descriptor(work, entry.quant, zones)
+            work.bands, entry, payload_bytes, fits, lambda zones: build(work, entry.quant, zones)
         )
     else:
         deadzone = W.DEADZONE
@@ -286,9 +298,9 @@ def search(src: Source, payload_bytes: int, fits: Callable[[Descriptor], bool]) 
     )
 
 
-def smallest(src: Source) -> Descriptor:
+def smallest(src: Source, kind: int = W.KIND) -> Descriptor:
     """The smallest entry the search can make (coarsest quantiser, smallest size)."""
     width, height = working_sizes(src, 1)[0]
-    entry = descriptor(analyse(src, width, height), W.MAX_QUANT)
+    entry = descriptor(analyse(src, width, height), W.MAX_QUANT, kind=kind)
     assert entry is not None
     return entry

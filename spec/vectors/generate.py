@@ -23,7 +23,7 @@ from PIL import Image
 
 import pcimg
 from pcimg import DecodeDigest, Descriptor, EncoderInfo, ModelRef, PciFile, Prompt, Recipe, SourceInfo
-from pcimg.codec import thumb_search, wavelet_colour
+from pcimg.codec import thumb_search, wavelet_colour, wavelet_embedded, wavelet_search
 from pcimg.codec.parametric import KNOWN
 from pcimg.format import prompt_model
 from pcimg.format.describe import describe
@@ -142,6 +142,7 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
     }
     files |= wavelet_vectors()
     files |= thumb_vectors()
+    files |= embedded_vectors()
     out = {name: (text, pcimg.write(pci)) for name, (text, pci) in files.items()}
     # Hand-made layouts the PciFile writer never produces itself:
     base = pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw")))[:-4]
@@ -173,15 +174,15 @@ def valid_vectors() -> dict[str, tuple[str, bytes]]:
 
 
 def kind3_only(build):
-    """The encoder as it was before kind 4 (these kind-3 vectors must not change)."""
+    """The encoder as it was before kind 4 and the dead-zone fill (these kind-3 vectors must not change)."""
 
     def built(*args, **kwargs):
-        saved = thumb_search.MAX_PAYLOAD
-        thumb_search.MAX_PAYLOAD = -1
+        saved = thumb_search.MAX_PAYLOAD, wavelet_search.FILL
+        thumb_search.MAX_PAYLOAD, wavelet_search.FILL = -1, False
         try:
             return build(*args, **kwargs)
         finally:
-            thumb_search.MAX_PAYLOAD = saved
+            thumb_search.MAX_PAYLOAD, wavelet_search.FILL = saved
 
     return built
 
@@ -245,8 +246,45 @@ def thumb_vectors() -> dict[str, tuple[str, PciFile]]:
     }
 
 
+def embedded_vectors() -> dict[str, tuple[str, PciFile]]:
+    """Descriptor kind 5 (wavelet-embedded): a file, its cuts, and the corners of a cut stream."""
+    whole = pcimg.encode_pci(photo(), captioner="none", max_bytes=983, base="embedded")
+
+    def cut(size: int) -> PciFile:
+        return pcimg.read(pcimg.rebudget(whole, size))
+
+    def payload_cut(size: int) -> PciFile:
+        entry = whole.descriptors[0]
+        return whole.replace(descriptors=(Descriptor(5, 1, entry.quant, wavelet_embedded.cut(entry.payload, size)),))
+
+    tiny = pcimg.encode_pci(photo((8, 6)), captioner="none", max_bytes=60, base="embedded")
+    return {
+        "embedded-kodak-983": ("768x512 photo at 983 bytes, wavelet-embedded base", whole),
+        "embedded-kodak-cut-491": ("embedded-kodak-983 cut to 491 bytes (pcimg.rebudget)", cut(491)),
+        "embedded-kodak-cut-147": ("embedded-kodak-983 cut to 147 bytes", cut(147)),
+        "embedded-kodak-cut-in-ll": (
+            "embedded-kodak-983's payload cut to 12 bytes, inside its LL bands: the LL values after the cut are 0",
+            payload_cut(12),
+        ),
+        "embedded-kodak-cut-at-header": (
+            "embedded-kodak-983's payload cut to its 3-byte header: nothing decoded, a mid-grey picture",
+            payload_cut(3),
+        ),
+        "embedded-tiny": ("8x6 photo: one wavelet level, the worked example of CODEC.md 11", tiny),
+        "embedded-grey-odd": (
+            "77x45 greyscale photo: odd band lengths, one plane",
+            pcimg.encode_pci(photo((77, 45), "L"), captioner="none", max_bytes=300, base="embedded"),
+        ),
+        "embedded-no-planes": (
+            "kind 5 with zero bit-planes: LL only",
+            PciFile(16, 12, descriptors=(Descriptor(5, 1, 90, b"\x0f\x0b\x00\x00"),)),
+        ),
+    }
+
+
 def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
     """name -> (defect, bytes, stage); what a reader must report is in ``expected_errors``."""
+    header3 = b"\x03\x03\x00"  # a 4x4 working picture, no smoothing
     good = pcimg.write(encode_v1(photo((48, 32)), prompt="two parrots", max_bytes=120))
     body = good[:-4]
     hx = header()
@@ -451,6 +489,31 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, b"\x03\x03\x00"), Descriptor(4, 1, 80, b"")))),
             "decode",
         ),
+        "embedded-header-short": (
+            "wavelet-embedded payload of 2 bytes (its header has 3)",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 1, 80, b"\x03\x03"),))),
+            "decode",
+        ),
+        "embedded-quant-over-limit": (
+            "wavelet-embedded quant 192",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 1, 192, b"\x03\x03\x00"),))),
+            "decode",
+        ),
+        "embedded-planes-over-limit": (
+            "wavelet-embedded stream opening with 31 bit-planes (at most 20)",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 1, 80, b"\x03\x03\x00" + b"\xff" * 4),))),
+            "decode",
+        ),
+        "embedded-version-2": (
+            "wavelet-embedded version 2, which this generator does not know",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 2, 80, b"\x03\x03\x00"),))),
+            "decode",
+        ),
+        "embedded-two-bases": (
+            "wavelet-colour and wavelet-embedded in one file: at most one base layer",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 80, header3), Descriptor(5, 1, 80, header3)))),
+            "decode",
+        ),
     }
     return vectors
 
@@ -517,6 +580,11 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "thumb-prefix-too-long": ("descriptors.payload", payload + 5),
         # the second entry's kind: after count, then kind 3's kind, version, quant, length, 3 bytes
         "thumb-two-bases": ("descriptors.kind", payload + 1 + 7),
+        "embedded-header-short": ("descriptors.payload", payload + 5),
+        "embedded-quant-over-limit": ("descriptors.quant", payload + 3),
+        "embedded-planes-over-limit": ("descriptors.payload", payload + 5),
+        "embedded-version-2": ("descriptors.version", payload + 2),
+        "embedded-two-bases": ("descriptors.kind", payload + 1 + 7),
     }
 
 

@@ -1,0 +1,389 @@
+"""Descriptor kind 5, "wavelet-embedded": kind 3's picture in an embedded (progressive) stream.
+
+The same working picture, wavelet, quantiser and smoothing as kind 3, but the detail
+coefficients are coded bit-plane by bit-plane, most significant first, in three passes per
+plane (coefficients beside a significant one, refinement, the rest): every prefix of the
+payload decodes to the best picture this stream can give at that length. A server cuts a
+file to a smaller budget in a microsecond (``cut``), and a viewer shows a partial download.
+At full length the picture is exactly kind 3's for the same indices, in about the same bytes
+(codec v2 log, session 5). spec/CODEC.md section 11.
+
+Payload (version 1): working width - 1, height - 1, then the smoothing strength (bits 0-6)
+with bit 7 set when the stream was cut; one range-coded stream to the end: the number of
+bit-planes (5 raw bits), the LL bands whole (kind 3's LL coding), then the bit-planes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from ..errors import PciError
+from ..primitives import rangecoder as rc
+from ..primitives.data import packaged_json
+from . import lifting, smoothing
+from . import wavelet_colour as W
+from .wavelet_coder import PREFIX_CONTEXTS, _code_ll
+
+KIND = 5
+VERSION = 1
+HEADER_BYTES = 3
+CUT = 0x80  # header byte 2: the stream ends where the payload was cut
+STRENGTH_MASK = 0x7F
+RECON_PARTIAL = 6  # a magnitude known down to plane k > 0 reconstructs 6/16 of the way into its interval
+PLANE_COUNT_BITS = 5
+MAX_PLANES = 20  # every magnitude below 2**20, as kind 3's bound
+PRIORS_FILE = "wavelet-embedded-priors-v1.json"
+SIZES: dict[str, int | tuple[int, int]] = {
+    "ll_zero": 3,
+    "ll_sign": 1,
+    "ll_mag": (3, PREFIX_CONTEXTS),
+    "band": 3,
+    "block": 3 * 2 * 2,
+    "sig": 2 * 3 * 4 * 2 * 2,
+    "sign": 3 * 3 * 3 * 3,
+    "ref": 3 * 2,
+}
+
+
+class Exhausted(Exception):
+    """A cut stream ran out: the decisions decoded so far are exact, the rest unknown."""
+
+
+class CutDecoder(rc.Decoder):
+    """Reads past the end as an end, not as zeros (a cut stream: section 11.3)."""
+
+    __slots__ = ()
+
+    def _next(self) -> int:
+        pos = self.pos
+        if pos >= len(self.data):
+            raise Exhausted
+        self.pos = pos + 1
+        return self.data[pos]
+
+
+class Contexts:
+    """The adaptive probabilities of one plane type, from the trained priors."""
+
+    ll_zero: list[int]
+    ll_sign: list[int]
+    ll_mag: list[list[int]]
+    band: list[int]
+    block: list[int]
+    sig: list[int]
+    sign: list[int]
+    ref: list[int]
+
+    def __init__(self, plane_type: str, uniform: bool = False) -> None:
+        table = None if uniform else packaged_json(PRIORS_FILE)[plane_type]
+        for name, size in SIZES.items():
+            value: list
+            if table is not None:
+                value = [list(row) for row in table[name]] if isinstance(size, tuple) else list(table[name])
+            elif isinstance(size, tuple):
+                value = [rc.contexts(size[1]) for _ in range(size[0])]
+            else:
+                value = rc.contexts(size)
+            setattr(self, name, value)
+
+
+def trained_on() -> frozenset[str]:
+    return frozenset(packaged_json(PRIORS_FILE)["trained_on"])
+
+
+@dataclass
+class Band:
+    """One detail band and what is known of it: magnitude lower bounds, signs, the plane each
+    significant coefficient was last decided at (-1: insignificant)."""
+
+    index: int  # the coded plane: 0 Y, 1 Cb, 2 Cr
+    group: int  # 0 the finest level, 1 the next, 2 coarser
+    orient: int  # 0 HL, 1 LH, 2 HH
+    rows: int
+    cols: int
+    parent: Band | None
+    values: list | None  # the indices, when encoding
+    mag: list = field(default_factory=list)
+    negative: list = field(default_factory=list)
+    plane: list = field(default_factory=list)  # -1 until significant, then the plane last decided
+    significant: list = field(default_factory=list)  # (y, x) in the order they became significant
+
+    @property
+    def ptype(self) -> int:
+        """The context set: 0 luma, 1 chroma."""
+        return min(self.index, 1)
+
+    def __post_init__(self) -> None:
+        self.mag = [[0] * self.cols for _ in range(self.rows)]
+        self.negative = [[False] * self.cols for _ in range(self.rows)]
+        self.plane = [[-1] * self.cols for _ in range(self.rows)]
+
+
+def detail_bands(shapes: list[list], values: list | None) -> list[Band]:
+    """Every detail band of every coded plane in coding order: detail levels coarse to fine,
+    within a level the planes Y, Cb, Cr that have it, within a plane HL, LH, HH."""
+    by_plane: list[list[list[Band]]] = []
+    for index, plane_shapes in enumerate(shapes):
+        levels = len(plane_shapes) - 1
+        plane_levels: list[list[Band]] = []
+        for i, triple in enumerate(plane_shapes[1:]):
+            group = min(levels - 1 - i, 2)
+            parents = plane_levels[i - 1] if i else [None, None, None]
+            known = values[index][i + 1] if values is not None else (None, None, None)
+            plane_levels.append(
+                [Band(index, group, o, rows, cols, parents[o], known[o]) for o, (rows, cols) in enumerate(triple)]
+            )
+        by_plane.append(plane_levels)
+    deepest = max((len(p) for p in by_plane), default=0)
+    return [band for i in range(deepest) for levels in by_plane if i < len(levels) for band in levels[i]]
+
+
+class Stream:
+    """The traversal of section 11.3, shared by the encoder (``coder`` an ``rc.Encoder``, the
+    values known) and the decoder (an ``rc.Decoder``; a ``CutDecoder`` raises ``Exhausted``)."""
+
+    def __init__(self, coder, bands: list[Band], contexts: tuple[Contexts, Contexts], encoding: bool) -> None:
+        self.coder, self.bands, self.ctx, self.encoding = coder, bands, contexts, encoding
+
+    def decision(self, probs: list[int], index: int, bit: int) -> int:
+        if self.encoding:
+            self.coder.bit(probs, index, bit)
+            return bit
+        return self.coder.bit(probs, index)
+
+    def planes(self, count: int) -> None:
+        for p in range(count - 1, -1, -1):
+            visited: dict[int, set] = {}
+            for number, band in enumerate(self.bands):
+                visited[number] = self.neighbours_pass(band, p)
+            for band in self.bands:
+                self.refinement_pass(band, p)
+            for number, band in enumerate(self.bands):
+                self.cleanup_pass(band, p, visited[number])
+
+    def significance(self, band: Band, y: int, x: int, p: int, pass_index: int) -> None:
+        ctx = self.ctx[band.ptype]
+        plane, mag = band.plane, band.mag
+        n = 0
+        for yy in range(max(0, y - 1), min(band.rows, y + 2)):
+            row = plane[yy]
+            for xx in range(max(0, x - 1), min(band.cols, x + 2)):
+                if row[xx] >= 0 and (yy != y or xx != x):
+                    n += 1
+        parent = band.parent
+        par = 0
+        if parent is not None:
+            par = 1 if parent.plane[min(y >> 1, parent.rows - 1)][min(x >> 1, parent.cols - 1)] >= 0 else 0
+        index = (((pass_index * 3 + band.group) * 4 + min(n, 3)) * 2 + par) * 2 + (1 if band.orient == 2 else 0)
+        value = abs(band.values[y][x]) if band.values is not None else 0
+        if not self.decision(ctx.sig, index, 1 if value >> p else 0):
+            return
+        sw = _sign_class(band, y, x - 1) if x else 0
+        sn = _sign_class(band, y - 1, x) if y else 0
+        negative = self.decision(ctx.sign, ((band.group * 3 + band.orient) * 3 + sw) * 3 + sn,
+                                 1 if band.values is not None and band.values[y][x] < 0 else 0)  # fmt: skip
+        mag[y][x] = 1 << p
+        band.negative[y][x] = bool(negative)
+        plane[y][x] = p
+        band.significant.append((y, x))
+
+    def neighbours_pass(self, band: Band, p: int) -> set:
+        """Pass 1: insignificant coefficients beside one significant before this plane."""
+        if not band.significant:
+            return set()
+        plane = band.plane
+        eligible = set()
+        for y, x in band.significant:
+            for yy in range(max(0, y - 1), min(band.rows, y + 2)):
+                row = plane[yy]
+                for xx in range(max(0, x - 1), min(band.cols, x + 2)):
+                    if row[xx] < 0:
+                        eligible.add((yy, xx))
+        order = sorted(eligible)
+        for y, x in order:
+            self.significance(band, y, x, p, 0)
+        return eligible
+
+    def refinement_pass(self, band: Band, p: int) -> None:
+        """Pass 2: one more bit of every coefficient significant before this plane."""
+        ctx = self.ctx[band.ptype]
+        for y, x in sorted(band.significant):
+            if band.plane[y][x] <= p:
+                continue  # became significant in this plane
+            m = band.mag[y][x]
+            index = band.group * 2 + (0 if m >> (p + 2) == 0 else 1)
+            value = abs(band.values[y][x]) if band.values is not None else 0
+            if self.decision(ctx.ref, index, (value >> p) & 1):
+                band.mag[y][x] = m | (1 << p)
+            band.plane[y][x] = p
+
+    def cleanup_pass(self, band: Band, p: int, visited: set) -> None:
+        """Pass 3: the rest, with a flag for a band and for a 4x4 block with nothing significant."""
+        ctx = self.ctx[band.ptype]
+        plane = band.plane
+        if not band.significant and not self.decision(ctx.band, band.group, int(self.encoding and _any_at(band, p))):
+            return
+        for y0 in range(0, band.rows, 4):
+            y1 = min(y0 + 4, band.rows)
+            for x0 in range(0, band.cols, 4):
+                x1 = min(x0 + 4, band.cols)
+                todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1)
+                        if plane[y][x] < 0 and (y, x) not in visited]  # fmt: skip
+                if not todo:
+                    continue
+                if len(todo) == (y1 - y0) * (x1 - x0):  # nothing significant, nothing visited: a flag
+                    index = (band.group * 2 + _parent_any(band, y0, y1, x0, x1)) * 2 + _near_any(band, y0, y1, x0, x1)
+                    values = band.values
+                    bit = 1 if values is not None and any(abs(values[y][x]) >> p for y, x in todo) else 0
+                    if not self.decision(ctx.block, index, bit):
+                        continue
+                for y, x in todo:
+                    self.significance(band, y, x, p, 1)
+
+
+def _sign_class(band: Band, y: int, x: int) -> int:
+    if band.plane[y][x] < 0:
+        return 0
+    return 2 if band.negative[y][x] else 1
+
+
+def _any_at(band: Band, p: int) -> bool:
+    return band.values is not None and any(abs(v) >> p for row in band.values for v in row)
+
+
+def _parent_any(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
+    parent = band.parent
+    if parent is None or not parent.rows or not parent.cols:
+        return 0
+    r0, r1 = min(y0 >> 1, parent.rows - 1), min((y1 + 1) >> 1, parent.rows)
+    c0, c1 = min(x0 >> 1, parent.cols - 1), min((x1 + 1) >> 1, parent.cols)
+    return 1 if any(parent.plane[y][x] >= 0 for y in range(r0, r1) for x in range(c0, c1)) else 0
+
+
+def _near_any(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
+    rows = range(max(0, y0 - 1), min(band.rows, y1 + 1))
+    return 1 if any(band.plane[y][x] >= 0 for y in rows for x in range(max(0, x0 - 1), min(band.cols, x1 + 1))) else 0
+
+
+def plane_count(indices: list) -> int:
+    top = max((int(np.abs(b).max()) for plane in indices for t in plane[1:] for b in t if np.size(b)), default=0)
+    return top.bit_length()
+
+
+def encode_payload(
+    width: int,
+    height: int,
+    indices: list,
+    strength: int = 0,
+    coder: rc.Encoder | None = None,
+    contexts: tuple[Contexts, Contexts] | None = None,
+) -> bytes:
+    """Header and stream for per-plane indices ([LL, (HL, LH, HH)...], arrays or lists).
+    ``coder`` and ``contexts`` let the priors builder count what the coder codes."""
+    if not 0 <= strength <= STRENGTH_MASK:
+        raise PciError(f"wavelet-embedded smoothing {strength} outside 0..{STRENGTH_MASK}", field="descriptors.payload")
+    count = plane_count(indices)
+    if count > MAX_PLANES:
+        raise PciError(f"an index of {count} bits exceeds the coder's bound", field="descriptors.payload")
+    lists = [W.as_lists(b) if isinstance(b[0], np.ndarray) else b for b in indices]
+    enc = coder or rc.Encoder()
+    contexts = contexts or (Contexts("luma"), Contexts("chroma"))
+    enc.direct(count, PLANE_COUNT_BITS)
+    for plane, bands in enumerate(lists):
+        _code_ll(enc, contexts[min(plane, 1)], bands[0], decoding=False)
+    shapes = [_shapes(bands) for bands in lists]
+    Stream(enc, detail_bands(shapes, lists), contexts, encoding=True).planes(count)
+    return W.header(width, height, strength) + enc.finish()
+
+
+def _shapes(bands: list) -> list:
+    return [(len(bands[0]), len(bands[0][0]) if bands[0] else 0)] + [
+        tuple((len(b), len(b[0]) if b else 0) for b in t) for t in bands[1:]
+    ]
+
+
+@dataclass(frozen=True)
+class Decoded:
+    width: int
+    height: int
+    strength: int
+    lls: list  # per plane, the LL band (lists)
+    bands: list[Band]
+    shapes: list  # per plane, band shapes in ``Bands`` order
+
+
+def decode_payload(payload: bytes, colour_name: str) -> Decoded:
+    """Everything the stream says, up to its end or (cut streams) as far as it goes."""
+    if len(payload) < HEADER_BYTES:
+        raise PciError(f"wavelet-embedded payload shorter than its {HEADER_BYTES}-byte header",
+                       field="descriptors.payload")  # fmt: skip
+    width, height, flags = payload[0] + 1, payload[1] + 1, payload[2]
+    shapes = [lifting.band_shapes(w, h, lifting.levels_for(w, h)) for w, h in W.plane_sizes(width, height, colour_name)]
+    lls = [[[0] * cols for _ in range(rows)] for rows, cols in (s[0] for s in shapes)]
+    bands = detail_bands(shapes, None)
+    stream = payload[HEADER_BYTES:]
+    try:
+        dec = CutDecoder(stream) if flags & CUT else rc.Decoder(stream)
+        count = dec.direct(PLANE_COUNT_BITS)
+        if count > MAX_PLANES:
+            raise PciError(f"wavelet-embedded plane count {count} above {MAX_PLANES}", field="descriptors.payload")
+        contexts = (Contexts("luma"), Contexts("chroma"))
+        for plane, ll in enumerate(lls):
+            _code_ll(dec, contexts[min(plane, 1)], ll, decoding=True)
+        Stream(dec, bands, contexts, encoding=False).planes(count)
+    except Exhausted:
+        pass
+    except ValueError as exc:
+        raise PciError(f"corrupt wavelet-embedded stream: {exc}", field="descriptors.payload") from None
+    return Decoded(width, height, flags & STRENGTH_MASK, lls, bands, shapes)
+
+
+def dequantised(decoded: Decoded, quant: int) -> list:
+    """Per plane, Q4 bands: LL at ``q * S``; a detail known to its last plane (0) at kind 3's
+    ``(|q| + 1/16) S``, one known down to plane k > 0 at ``(m + (6 * 2**k - 6) / 16) S``."""
+    planes: list = [[np.asarray(ll, dtype=np.int64) * W.plane_step(quant, i)] for i, ll in enumerate(decoded.lls)]
+    for index, plane in enumerate(planes):
+        step = W.plane_step(quant, index)
+        own = [_dequantise_band(b, step) for b in decoded.bands if b.index == index]
+        plane.extend(tuple(own[i : i + 3]) for i in range(0, len(own), 3))
+        for array in [plane[0], *own]:
+            if array.size and int(np.abs(array).max()) > lifting.CLAMP:
+                raise PciError("wavelet-embedded coefficient exceeds 2**20 after dequantisation",
+                               field="descriptors.payload")  # fmt: skip
+    return planes
+
+
+def _dequantise_band(band: Band, step: int) -> np.ndarray:
+    m = np.asarray(band.mag, dtype=np.int64).reshape(band.rows, band.cols)
+    k = np.asarray(band.plane, dtype=np.int64).reshape(band.rows, band.cols)
+    sixteenths = np.where(
+        k > 0, 16 * m + RECON_PARTIAL * (np.left_shift(1, np.maximum(k, 0)) - 1), 16 * m + W.RECON_SIXTEENTHS
+    )
+    value = (sixteenths * step + 8) >> 4
+    negative = np.asarray(band.negative, dtype=bool).reshape(band.rows, band.cols)
+    return np.where(m > 0, np.where(negative, -value, value), 0)
+
+
+@lru_cache(maxsize=8)
+def working_image(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
+    """The decoded working picture: uint8, exact, read-only (a cut payload: as far as it goes)."""
+    if quant > W.MAX_QUANT:
+        raise PciError(f"wavelet-embedded quant {quant} above {W.MAX_QUANT}", field="descriptors.quant")
+    decoded = decode_payload(payload, colour_name)
+    q4 = [lifting.inverse(bands) for bands in dequantised(decoded, quant)]
+    picture = smoothing.smooth(W.picture_from_planes(q4, decoded.width, decoded.height, colour_name), decoded.strength)
+    picture.setflags(write=False)
+    return picture
+
+
+def cut(payload: bytes, size: int) -> bytes:
+    """The first ``size`` bytes of a payload, marked as cut (the payload itself if it fits)."""
+    if size >= len(payload):
+        return payload
+    if size < HEADER_BYTES:
+        raise PciError(f"a wavelet-embedded payload cannot be cut below its {HEADER_BYTES}-byte header",
+                       field="descriptors.payload")  # fmt: skip
+    return payload[:2] + bytes((payload[2] | CUT,)) + payload[HEADER_BYTES:size]

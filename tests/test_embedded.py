@@ -1,0 +1,188 @@
+"""Descriptor kind 5 (wavelet-embedded): kind 3's picture as a stream whose every prefix decodes."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pcimg
+from pcimg import Descriptor, PciError, PciFile
+from pcimg.codec import lifting, wavelet_search
+from pcimg.codec import wavelet_colour as W
+from pcimg.codec import wavelet_embedded as E
+
+
+def random_indices(width: int, height: int, colour: str, data: st.DataObject, top: int = 40) -> list:
+    planes = []
+    for w, h in W.plane_sizes(width, height, colour):
+        shapes = lifting.band_shapes(w, h, lifting.levels_for(w, h))
+
+        def band(shape: tuple[int, int], top: int = top) -> list:
+            rows, cols = shape
+            values = data.draw(st.lists(st.integers(-top, top), min_size=rows * cols, max_size=rows * cols))
+            sparse = [v if abs(v) > top // 2 or v % 3 == 0 else 0 for v in values]
+            return [sparse[r * cols : (r + 1) * cols] for r in range(rows)]
+
+        planes.append([band(shapes[0], 300)] + [tuple(band(s) for s in t) for t in shapes[1:]])
+    return planes
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.sampled_from(["rgb", "grey"]), st.data())
+def test_a_whole_stream_decodes_to_kind_3s_picture(width, height, colour, data):
+    indices = random_indices(width, height, colour, data)
+    payload = E.encode_payload(width, height, indices, strength=5)
+    expected = W.unsmoothed_picture(indices, 70, width, height, colour)
+    decoded = E.decode_payload(payload, colour)
+    assert (decoded.width, decoded.height, decoded.strength) == (width, height, 5)
+    q4 = [lifting.inverse(b) for b in E.dequantised(decoded, 70)]
+    assert np.array_equal(W.picture_from_planes(q4, width, height, colour), expected)
+    assert decoded.lls == [p[0] for p in indices]
+
+
+@pytest.fixture(scope="module")
+def stream(photo):
+    src = wavelet_search.source(np.asarray(photo), "rgb")
+    work = wavelet_search.analyse(src, 120, 80)
+    indices = [W.quantise(b, 60, plane) for plane, b in enumerate(work.bands)]
+    return indices, E.encode_payload(120, 80, indices)
+
+
+def known_intervals(decoded: E.Decoded) -> list:
+    """Per detail band: for each coefficient, (sign, low, high) of what the decoder knows."""
+    out = []
+    for band in decoded.bands:
+        rows = []
+        for y in range(band.rows):
+            for x in range(band.cols):
+                m, k = band.mag[y][x], band.plane[y][x]
+                rows.append((-1 if band.negative[y][x] else 1, m, m + (1 << k)) if m else (0, 0, None))
+        out.append(rows)
+    return out
+
+
+def test_every_cut_knows_only_true_things_and_more_with_more_bytes(stream):
+    indices, payload = stream
+    lists = [W.as_lists(p) for p in indices]
+    truth = [v for b in E.detail_bands([E._shapes(p) for p in lists], lists) for row in b.values for v in row]
+    previous = -1
+    for size in (3, 4, 8, 20, 60, 150, 400, len(payload) - 1, len(payload)):
+        decoded = E.decode_payload(E.cut(payload, size), "rgb")
+        flat = [c for band in known_intervals(decoded) for c in band]
+        significant = 0
+        for (sign, low, high), value in zip(flat, truth, strict=True):
+            if low:
+                significant += 1
+                assert sign * value > 0 and low <= abs(value) < high
+        assert significant >= previous
+        previous = significant
+    assert previous == sum(1 for v in truth if v)  # the whole stream knows every coefficient
+    whole = E.decode_payload(payload, "rgb")
+    assert [v for b in whole.bands for row in b.mag for v in row] == [abs(v) for v in truth]
+
+
+def test_a_cut_is_marked_and_decodes_as_far_as_it_goes(stream, photo):
+    indices, payload = stream
+    cut = E.cut(payload, 200)
+    assert len(cut) == 200 and cut[2] & E.CUT and cut[3:] == payload[3:200]
+    assert E.cut(payload, len(payload)) == payload  # a payload that fits is not cut
+    with pytest.raises(PciError, match="header"):
+        E.cut(payload, 2)
+    errors = []
+    for size in (200, 400, len(payload)):
+        picture = E.working_image(E.cut(payload, size), 60, "rgb")
+        reference = W.unsmoothed_picture(indices, 60, 120, 80, "rgb")
+        errors.append(float(np.mean((picture.astype(float) - reference) ** 2)))
+    assert errors[0] > errors[1] > errors[2] == 0.0
+    # the same bytes without the mark are read as a whole stream, zeros past the end: a different picture
+    unmarked = cut[:2] + bytes((cut[2] & E.STRENGTH_MASK,)) + cut[3:]
+    assert not np.array_equal(E.working_image(unmarked, 60, "rgb"), E.working_image(cut, 60, "rgb"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300), st.integers(0, 255), st.sampled_from(["rgb", "grey"]))
+def test_any_payload_decodes_or_is_a_pci_error(payload, quant, colour):
+    data = pcimg.write(PciFile(16, 12, colour=colour, descriptors=(Descriptor(5, 1, quant, payload),)))
+    try:
+        pcimg.decode(data, size=(8, 6))
+    except PciError as exc:
+        assert exc.field in {"descriptors.payload", "descriptors.quant"}
+
+
+@pytest.mark.parametrize(
+    "payload, quant, match",
+    [
+        (b"\x03\x03", 80, "header"),
+        (b"\x03\x03\x00\xff\xff\xff\xff", 80, "plane count 31"),
+        (b"\x03\x03\x00", 192, "quant 192"),
+    ],
+)
+def test_bad_payloads_are_pci_errors_naming_the_field(payload, quant, match):
+    data = pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 1, quant, payload),)))
+    with pytest.raises(PciError, match=match):
+        pcimg.decode(data)
+
+
+def test_the_encoder_writes_kind_5_on_request_and_rebudget_cuts_it(photo):
+    data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
+    pci = pcimg.read(data)
+    assert [d.kind for d in pci.descriptors] == [5] and pci.minor_version == 3 and len(data) <= 983
+    kind3 = pcimg.read(pcimg.encode(photo, captioner="none", max_bytes=983))
+    ours = pci.descriptors[0]
+    assert ours.payload[:2] == kind3.descriptors[0].payload[:2]  # the same search: the same working size
+    for budget in (700, 491, 200):
+        start = time.perf_counter()
+        small = pcimg.rebudget(data, budget)
+        assert time.perf_counter() - start < 0.5  # a cut, not an encode (benchmarks time it)
+        entry = pcimg.read(small).descriptors[0]
+        assert len(small) <= budget and len(small) >= budget - 2
+        assert entry.kind == 5 and entry.payload[2] & E.CUT
+        assert entry.payload[3:] == ours.payload[3 : len(entry.payload)]  # a prefix: nothing re-encoded
+        assert pcimg.read(small).seed == pci.seed and pcimg.read(small).width == pci.width
+        reference = np.asarray(photo, dtype=np.float64)
+        error = np.mean((np.asarray(pcimg.decode(small), dtype=np.float64) - reference) ** 2)
+        assert 10 * np.log10(255**2 / error) > 20.0
+    with pytest.raises(PciError, match="too small"):
+        pcimg.rebudget(data, 20)
+
+
+def test_rebudget_of_kind_5_keeps_a_machine_prompts_first_words(photo):
+    data = pcimg.encode(photo, max_bytes=983, base="embedded")
+    pci = pcimg.read(data)
+    assert pci.prompt is not None
+    small = pcimg.read(pcimg.rebudget(data, 600))
+    assert small.prompt is not None and small.prompt.text == pci.prompt.text
+    tiny = pcimg.read(pcimg.rebudget(data, 120))
+    assert tiny.prompt is None and tiny.model("captioner") is None  # the colour words take over 10%
+
+
+def test_cli_writes_kind_5(tmp_path, photo):
+    from pcimg.cli import main
+
+    source = tmp_path / "a.png"
+    photo.save(source)
+    assert main(["encode", str(source), "--base", "embedded", "--max-bytes", "400", "--captioner", "none"]) == 0
+    assert pcimg.read((tmp_path / "a.pci").read_bytes()).descriptors[0].kind == 5
+
+
+def test_codec_worked_example_is_the_vector():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = (root / "spec" / "CODEC.md").read_text("utf-8")
+    section = spec[spec.index("### 11.5 Worked example") :]
+    shown = bytes.fromhex(section.split("```")[1])
+    pci = pcimg.read((root / "spec" / "vectors" / "valid" / "embedded-tiny.pci").read_bytes())
+    assert shown == pci.descriptors[0].payload
+    decoded = E.decode_payload(shown, "rgb")
+    hl = [
+        [-m if n else m for m, n in zip(r, s, strict=True)]
+        for r, s in zip(decoded.bands[0].mag, decoded.bands[0].negative, strict=True)
+    ]
+    assert f"Y  LL = {decoded.lls[0]}" in section and f"HL = {hl}" in section
+    first = np.asarray(pcimg.decode(pci))[0, :3].tolist()
+    assert all(f"({r}, {g}, {b})" in section for r, g, b in first)
