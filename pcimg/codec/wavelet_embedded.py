@@ -110,16 +110,26 @@ class Band:
     negative: list = field(default_factory=list)
     plane: list = field(default_factory=list)  # -1 until significant, then the plane last decided
     significant: list = field(default_factory=list)  # (y, x) in the order they became significant
-
-    @property
-    def ptype(self) -> int:
-        """The context set: 0 luma, 1 chroma."""
-        return min(self.index, 1)
+    near: list = field(default_factory=list)  # significant 8-neighbours of (y, x) at [y + 1][x + 1]
+    ptype: int = 0  # the context set: 0 luma, 1 chroma
 
     def __post_init__(self) -> None:
         self.mag = [[0] * self.cols for _ in range(self.rows)]
         self.negative = [[False] * self.cols for _ in range(self.rows)]
         self.plane = [[-1] * self.cols for _ in range(self.rows)]
+        self.near = [[0] * (self.cols + 2) for _ in range(self.rows + 2)]
+        self.ptype = min(self.index, 1)
+
+    def becomes_significant(self, y: int, x: int, p: int, negative: int) -> None:
+        self.mag[y][x] = 1 << p
+        self.negative[y][x] = bool(negative)
+        self.plane[y][x] = p
+        self.significant.append((y, x))
+        near = self.near
+        for row in (near[y], near[y + 1], near[y + 2]):
+            row[x] += 1
+            row[x + 1] += 1
+            row[x + 2] += 1
 
 
 def detail_bands(shapes: list[list], values: list | None) -> list[Band]:
@@ -166,29 +176,21 @@ class Stream:
 
     def significance(self, band: Band, y: int, x: int, p: int, pass_index: int) -> None:
         ctx = self.ctx[band.ptype]
-        plane, mag = band.plane, band.mag
-        n = 0
-        for yy in range(max(0, y - 1), min(band.rows, y + 2)):
-            row = plane[yy]
-            for xx in range(max(0, x - 1), min(band.cols, x + 2)):
-                if row[xx] >= 0 and (yy != y or xx != x):
-                    n += 1
+        n = band.near[y + 1][x + 1]
         parent = band.parent
         par = 0
-        if parent is not None:
-            par = 1 if parent.plane[min(y >> 1, parent.rows - 1)][min(x >> 1, parent.cols - 1)] >= 0 else 0
-        index = (((pass_index * 3 + band.group) * 4 + min(n, 3)) * 2 + par) * 2 + (1 if band.orient == 2 else 0)
-        value = abs(band.values[y][x]) if band.values is not None else 0
+        if parent is not None and parent.plane[min(y >> 1, parent.rows - 1)][min(x >> 1, parent.cols - 1)] >= 0:
+            par = 1
+        index = (((pass_index * 3 + band.group) * 4 + (n if n < 3 else 3)) * 2 + par) * 2 + (band.orient == 2)
+        values = band.values
+        value = abs(values[y][x]) if values is not None else 0
         if not self.decision(ctx.sig, index, 1 if value >> p else 0):
             return
         sw = _sign_class(band, y, x - 1) if x else 0
         sn = _sign_class(band, y - 1, x) if y else 0
         negative = self.decision(ctx.sign, ((band.group * 3 + band.orient) * 3 + sw) * 3 + sn,
-                                 1 if band.values is not None and band.values[y][x] < 0 else 0)  # fmt: skip
-        mag[y][x] = 1 << p
-        band.negative[y][x] = bool(negative)
-        plane[y][x] = p
-        band.significant.append((y, x))
+                                 1 if values is not None and values[y][x] < 0 else 0)  # fmt: skip
+        band.becomes_significant(y, x, p, negative)
 
     def neighbours_pass(self, band: Band, p: int) -> set:
         """Pass 1: insignificant coefficients beside one significant before this plane."""
@@ -264,8 +266,9 @@ def _parent_any(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
 
 
 def _near_any(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
-    rows = range(max(0, y0 - 1), min(band.rows, y1 + 1))
-    return 1 if any(band.plane[y][x] >= 0 for y in rows for x in range(max(0, x0 - 1), min(band.cols, x1 + 1))) else 0
+    """Whether the block (all of it open) touches a significant coefficient: every position of
+    the ring around it neighbours one of the block's, so its neighbour counts tell."""
+    return 1 if any(any(row[x0 + 1 : x1 + 1]) for row in band.near[y0 + 1 : y1 + 1]) else 0
 
 
 def plane_count(indices: list) -> int:
