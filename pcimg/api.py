@@ -18,6 +18,7 @@ from .backends.captioning import CaptionOptions
 from .backends.captioning import caption as model_caption
 from .backends.efficientnet import caption_labels
 from .backends.store import reference_for
+from .codec import wavelet_embedded
 from .codec.captioners import describe_colours
 from .codec.encoder import DEFAULT_MAX_BYTES, WORKING_LONG_SIDE, encode_image
 from .codec.parametric import DEFAULT_MAX_PIXELS, render
@@ -27,6 +28,7 @@ from .errors import PciError
 from .format.container import ModelRef, PciFile, Recipe, read, write
 from .primitives.atomic import open_regular
 
+PciSource = bytes | PciFile | str | os.PathLike[str] | BinaryIO
 ImageSource = Union[Image.Image, str, "os.PathLike[str]", BinaryIO, bytes, bytearray, memoryview, np.ndarray]
 P = ParamSpec("P")
 EMBEDDED_CAPTIONERS = {
@@ -197,14 +199,17 @@ def decode(
     generator: str | None = None,
     max_pixels: int | None = DEFAULT_MAX_PIXELS,
     bare: bool = False,
+    partial: bool = False,
 ) -> Image.Image:
     """.pci -> image, by the generator the file names (or ``generator`` to override).
 
     ``max_pixels`` bounds the output (default: Pillow's decompression-bomb threshold; None: no
     limit); the embedded generator needs about 4 bytes per output pixel (the image) plus ~30 MB.
     ``bare=True`` reads the bare form: bytes, or its base64url text as a ``str``.
+    ``partial=True`` (with ``bare``) takes the bytes as the start of a bare form whose base layer
+    is kind 5 (a download in progress): the picture as far as the bytes go.
     """
-    pci = data if isinstance(data, PciFile) else read(data, bare=bare)
+    pci = _read_maybe_partial(data, bare, partial)
     ref = pci.generator if generator is None else ModelRef("generator", _generator_id(generator))
     return generators.resolve(ref)(pci, size, max_pixels)
 
@@ -215,10 +220,21 @@ def preview(
     size: tuple[int, int] | None = None,
     max_pixels: int | None = DEFAULT_MAX_PIXELS,
     bare: bool = False,
+    partial: bool = False,
 ) -> Image.Image:
-    """The cheap base layer (descriptors only, no detail, no model): for drafts and thumbnails."""
-    pci = data if isinstance(data, PciFile) else read(data, bare=bare)
+    """The cheap base layer (descriptors only, no detail, no model): for drafts and thumbnails.
+    ``partial`` as for ``decode``."""
+    pci = _read_maybe_partial(data, bare, partial)
     return render(pci, size, detail=False, max_pixels=max_pixels)
+
+
+def _read_maybe_partial(data: PciSource, bare: bool, partial: bool) -> PciFile:
+    pci = data if isinstance(data, PciFile) else read(data, bare=bare)
+    if not partial:
+        return pci
+    if not bare and not isinstance(data, PciFile):
+        raise PciError("partial decoding reads the bare form (a file's CRC needs all of it)", field="partial")
+    return wavelet_embedded.received(pci)
 
 
 def rebudget(data: bytes | PciFile | str | os.PathLike[str] | BinaryIO, max_bytes: int, *, bare: bool = False) -> bytes:

@@ -186,3 +186,24 @@ def test_codec_worked_example_is_the_vector():
     assert f"Y  LL = {decoded.lls[0]}" in section and f"HL = {hl}" in section
     first = np.asarray(pcimg.decode(pci))[0, :3].tolist()
     assert all(f"({r}, {g}, {b})" in section for r, g, b in first)
+
+
+def test_partial_decoding_reads_the_start_of_a_bare_form(photo):
+    whole = pcimg.encode(photo, captioner="none", max_bytes=600, base="embedded", bare=True)
+    pci = pcimg.read(whole, bare=True)
+    payload = pci.descriptors[0].payload
+    head = len(whole) - len(payload)
+    reference = np.asarray(photo, dtype=np.float64)
+    errors = []
+    for length in (head + 3, head + 60, head + 200, len(whole) - 1):
+        image = np.asarray(pcimg.decode(whole[:length], bare=True, partial=True))
+        cut = pci.replace(descriptors=(Descriptor(5, 1, pci.descriptors[0].quant, E.cut(payload, length - head)),))
+        assert np.array_equal(image, np.asarray(pcimg.decode(cut)))  # a download so far is a cut file
+        errors.append(float(np.mean((image.astype(np.float64) - reference) ** 2)))
+    assert errors == sorted(errors, reverse=True) and errors[0] > 2 * errors[-1]
+    with pytest.raises(PciError, match="bare form"):
+        pcimg.decode(pcimg.encode(photo, captioner="none", max_bytes=600, base="embedded"), partial=True)
+    with pytest.raises(PciError, match="kind 5"):
+        pcimg.decode(pcimg.encode(photo, captioner="none", max_bytes=600, bare=True), bare=True, partial=True)
+    with pytest.raises(PciError, match="header have arrived"):
+        pcimg.decode(whole[: head + 2], bare=True, partial=True)

@@ -149,3 +149,49 @@ def test_the_page_shows_the_same_pixels_in_headless_chromium(served, name, size)
     )  # fmt: skip
     expected = record["decoded_at"]["sha256"] if size else record["decoded_sha256"]
     assert f"sha256 {expected}" in result.stdout, result.stdout[-2000:]
+
+
+def test_a_download_in_progress_decodes_like_pcimg(tmp_path):
+    """The first bytes of a bare kind-5 form (``partial``): pci.mjs and pcimg agree at every length."""
+    whole = pcimg.write(pcimg.read((VECTORS / "valid" / "embedded-kodak-983.pci").read_bytes()), bare=True)
+    for length in (12, 40, 200, 500, len(whole)):
+        prefix = tmp_path / f"p{length}.bare"
+        prefix.write_bytes(whole[:length])
+        result = node_decode(prefix, tmp_path / "out.ppm", (96, 64), "--partial")
+        assert result.returncode == 0, result.stderr
+        ours = np.asarray(pcimg.decode(whole[:length], bare=True, partial=True, size=(96, 64))).tobytes()
+        assert pixels(tmp_path / "out.ppm") == ours, length
+    result = node_decode(prefix, tmp_path / "out.ppm", None)  # without --partial: a whole bare form
+    assert pixels(tmp_path / "out.ppm") == np.asarray(pcimg.decode(whole, bare=True)).tobytes()
+    prefix.write_bytes(whole[:4])  # the head and sizes, no descriptor yet
+    assert "pci.mjs:" in node_decode(prefix, tmp_path / "out.ppm", None, "--partial").stderr
+
+
+def test_the_page_shows_a_download_as_it_arrives_in_headless_chromium(served):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser, "chromium is needed for the browser test (.ci/run installs the Debian package)"
+    whole = pcimg.write(pcimg.read((VECTORS / "valid" / "embedded-kodak-983.pci").read_bytes()), bare=True)
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000", "--dump-dom",
+         f"{served}/web/index.html?text={pcimg.to_text(whole)}&steps=4"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    lengths = [len(whole) * i // 4 for i in range(1, 5)]
+    painted = f"painted at {', '.join(map(str, lengths))}, {len(whole)} (whole) bytes"
+    assert painted in result.stdout, result.stdout[-2000:]
+    expected = hashlib.sha256(np.asarray(pcimg.decode(whole, bare=True)).tobytes()).hexdigest()
+    assert f"sha256 {expected}" in result.stdout
+
+
+def test_the_page_streams_a_bare_download_in_headless_chromium(served):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser, "chromium is needed for the browser test (.ci/run installs the Debian package)"
+    path = VECTORS / "bare" / "valid" / "embedded-kodak-983.bare"
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000", "--dump-dom",
+         f"{served}/web/index.html?src=/spec/vectors/bare/valid/embedded-kodak-983.bare&progressive=1"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    record = json.loads(path.with_suffix(".json").read_text("utf-8"))
+    assert f"sha256 {record['decoded_sha256']}" in result.stdout, result.stdout[-2000:]
+    assert f"{path.stat().st_size} (whole) bytes" in result.stdout

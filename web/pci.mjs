@@ -922,6 +922,16 @@ function textureDetail(entry, seed, width, height) {
 /** Decode with the embedded generator: { width, height, channels (3 or 1), data: Uint8Array }. */
 export function decode(bytes, size = {}) {
   const file = parse(bytes, { bare: size.bare });
+  if (size.partial) {
+    // the start of a bare form whose base layer is kind 5: its payload marked as cut (CODEC.md 11.4)
+    if (!size.bare) throw new PciError("partial decoding reads the bare form (a file's CRC needs all of it)", "partial");
+    const entry = file.descriptors.find((d) => d.kind === 5);
+    if (!entry) throw new PciError("a partial decode needs a wavelet-embedded (kind 5) base layer", "descriptors.kind");
+    if (entry.payload.length < 3) throw new PciError(`only ${entry.payload.length} bytes of the wavelet-embedded header have arrived`, "descriptors.payload", entry.payloadAt);
+    const marked = entry.payload.slice();
+    marked[2] |= 0x80;
+    entry.payload = marked;
+  }
   const width = size.width ?? file.width, height = size.height ?? file.height;
   if (!(width >= 1 && width <= MAX_DIMENSION && height >= 1 && height <= MAX_DIMENSION)) {
     throw new PciError(`output size ${width}x${height} outside 1..${MAX_DIMENSION}`, "size");
@@ -989,7 +999,8 @@ if (typeof process !== "undefined" && process.argv && import.meta.url === `file:
   const { readFileSync, writeFileSync } = await import("node:fs");
   try {
     const size = sizeText ? { width: Number(sizeText.split("x")[0]), height: Number(sizeText.split("x")[1]) } : {};
-    size.bare = flags.has("--bare");
+    size.bare = flags.has("--bare") || flags.has("--partial");
+    size.partial = flags.has("--partial");
     const stored = readFileSync(input);
     const bytes = flags.has("--text") ? fromBase64url(stored.toString("latin1").trim()) : stored;
     writeFileSync(output, toPnm(decode(bytes, size)));

@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import PciError
+from ..format.container import Descriptor, PciFile
 from ..primitives import rangecoder as rc
 from ..primitives.data import packaged_json
 from . import lifting, smoothing
@@ -380,6 +381,21 @@ def working_image(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
     picture = smoothing.smooth(W.picture_from_planes(q4, decoded.width, decoded.height, colour_name), decoded.strength)
     picture.setflags(write=False)
     return picture
+
+
+def received(pci: PciFile) -> PciFile:
+    """The file as far as it has arrived: its kind-5 payload marked as cut (section 11.4), so
+    that decoding stops where the bytes end. A download of a bare form in progress, whose
+    single descriptor's payload runs to the end, reads as such a file."""
+    entry = pci.descriptor(KIND)
+    if entry is None:
+        raise PciError("a partial decode needs a wavelet-embedded (kind 5) base layer", field="descriptors.kind")
+    if len(entry.payload) < HEADER_BYTES:
+        raise PciError(f"only {len(entry.payload)} bytes of the wavelet-embedded header have arrived",
+                       field="descriptors.payload")  # fmt: skip
+    payload = entry.payload[:2] + bytes((entry.payload[2] | CUT,)) + entry.payload[HEADER_BYTES:]
+    marked = Descriptor(entry.kind, entry.version, entry.quant, payload)
+    return pci.replace(descriptors=tuple(marked if d.kind == KIND else d for d in pci.descriptors))
 
 
 def cut(payload: bytes, size: int) -> bytes:

@@ -611,6 +611,11 @@ def bare_valid_vectors() -> dict[str, tuple[str, bytes]]:
             pcimg.encode(photo(), captioner="none", max_bytes=7, bare=True, declared_size=(48, 32)),
         ),
         "wavelet-tiny": ("the file vector wavelet-tiny in the bare form", bare_of("wavelet-tiny")),
+        "embedded-kodak-983": (
+            "the file vector embedded-kodak-983 in the bare form: its payload runs to the end, so the first bytes"
+            " of a download decode (CODEC.md 11.4)",
+            bare_of("embedded-kodak-983"),
+        ),
         "wavelet-kodak-491": (
             "a file with models, descriptors and prompt: the parts body",
             bare_of("wavelet-kodak-491"),
