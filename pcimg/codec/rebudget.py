@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from PIL import Image
 
 from ..errors import PciError
-from ..format.container import Descriptor, PciFile, Prompt, write
+from ..format.container import Descriptor, PciFile, Prompt, write, written_size
 from ..format.registry import is_safe_to_copy
 from . import wavelet_colour, wavelet_embedded, wavelet_thumb
 from .encoder import PROMPT_SHARE, encode_image
@@ -127,12 +127,12 @@ def _without_base(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> Pc
 def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile:
     """Kind 5: the payload cut to what the budget leaves, the rest of the file kept as the
     re-encoding path keeps it (prompt rules, ancillary parts up to a quarter of the budget).
-    Sizes come from as few writes as possible: each one parses its result again (~0.2 ms)."""
+    Sizes are built, not written (a write reads its result back); ``rebudget``'s caller writes the kept one."""
     entry = pci.descriptor(wavelet_embedded.KIND)
     assert entry is not None
 
     def size(candidate: PciFile) -> int:
-        return len(write(candidate, bare=bare))
+        return written_size(candidate, bare=bare)
 
     captioner = pci.model("captioner")
     lean = pci.replace(encoder=None, digest=None, descriptors=(entry,))

@@ -396,6 +396,18 @@ _CONVERT = {
 def write(pci: PciFile, *, bare: bool = False) -> bytes:
     """Serialise a PciFile (``bare``: in the bare form, SPEC.md section 5.5); the result is
     checked by the reader before it is returned."""
+    data = _built(pci, bare)
+    parse(data, bare=bare)  # a writer never emits what the reader rejects
+    return data
+
+
+def written_size(pci: PciFile, *, bare: bool = False) -> int:
+    """``len(write(pci))`` without reading the result back: for searches over many candidates
+    (re-budgeting), whose one kept file is then written with ``write``."""
+    return len(_built(pci, bare))
+
+
+def _built(pci: PciFile, bare: bool) -> bytes:
     if not isinstance(pci, PciFile):
         raise PciError(f"write expects a PciFile, not {type(pci).__name__}", field="file")
     for part in pci.extra_parts:
@@ -421,11 +433,9 @@ def write(pci: PciFile, *, bare: bool = False) -> bytes:
         "body": {"header": header, "parts": sorted(parts, key=lambda p: p["type"])},
     }
     try:
-        data = PCI_BARE.build(value) if bare else PCI_FILE.build(value)
+        return PCI_BARE.build(value) if bare else PCI_FILE.build(value)
     except FieldError as exc:
         raise PciError(exc.reason, field=exc.field) from None
-    parse(data, bare=bare)  # a writer never emits what the reader rejects
-    return data
 
 
 def lowest_minor(pci: PciFile) -> int:
