@@ -141,6 +141,22 @@ def _code_band(
     sig, sign, mag = ctx.sig, ctx.sign, ctx.mag
     block_base = (group * 3 + orient) * 3
     sig_base = group * NEIGHBOUR_CLASSES
+    # where each row and column reads its parent, and which positions a sibling holds non-zero
+    parent_rows = [parent[min(y >> 1, ph - 1)] for y in range(height)] if parent and ph and pw else None
+    parent_cols = [min(x >> 1, pw - 1) for x in range(width)] if parent and ph and pw else []
+    sibling_cache: dict[int, list[bool]] = {}
+
+    def sibling_rows(y: int) -> list[bool]:
+        if y not in sibling_cache:
+            flags = [False] * width
+            for s in siblings:
+                if y < len(s):
+                    for x, v in enumerate(s[y][:width]):
+                        if v:
+                            flags[x] = True
+            sibling_cache[y] = flags
+        return sibling_cache[y]
+
     for by, y0 in enumerate(range(0, height, BLOCK)):
         y1 = min(y0 + BLOCK, height)
         for bx, x0 in enumerate(range(0, width, BLOCK)):
@@ -162,27 +178,33 @@ def _code_band(
             for y in range(y0, y1):
                 row = band[y]
                 above = band[y - 1] if y else None
+                if parent_rows is not None:
+                    parent_row = parent_rows[y]
+                sibling_row = sibling_rows(y) if siblings else None
                 for x in range(x0, x1):
                     w = row[x - 1] if x else 0
-                    n = above[x] if above is not None else 0
-                    t = 2 * min(abs(w), 2) + 2 * min(abs(n), 2)
+                    aw = w if w >= 0 else -w
+                    t = 2 * (aw if aw < 2 else 2)
+                    n = 0
                     if above is not None:
+                        n = above[x]
+                        an = n if n >= 0 else -n
+                        t += 2 * (an if an < 2 else 2)
                         if x and above[x - 1]:
                             t += 1
                         # NE is coded unless it lies in the next block of this block row.
                         if x + 1 < width and above[x + 1] and ((x + 1) % BLOCK or y % BLOCK == 0):
                             t += 1
                     nc = _NEIGHBOUR_CLASS[t]
-                    pm = min(abs(parent[min(y >> 1, ph - 1)][min(x >> 1, pw - 1)]), 2) if parent and ph and pw else 0
-                    sib = 0
-                    for s in siblings:
-                        if y < len(s) and x < len(s[y]) and s[y][x]:
-                            sib = 1
-                            break
+                    pm = 0
+                    if parent_rows is not None:
+                        pv = parent_row[parent_cols[x]]
+                        pm = (2 if pv > 1 or pv < -1 else 1) if pv else 0
+                    sib = 1 if sibling_row is not None and sibling_row[x] else 0
                     sc = ((sig_base + nc) * 3 + pm) * 2 + sib
                     signs = (w > 0) - (w < 0) + (n > 0) - (n < 0)
                     sign_ctx = group * 3 + (0 if signs == 0 else 1 if signs > 0 else 2)
-                    mag_ctx = mag[group * 3 + min(nc, 2)]
+                    mag_ctx = mag[group * 3 + (nc if nc < 2 else 2)]
                     if decoding:
                         if coder.bit(sig, sc):
                             negative = coder.bit(sign, sign_ctx)
