@@ -340,6 +340,8 @@ def decode_payload(payload: bytes, colour_name: str) -> Decoded:
         Stream(dec, bands, contexts, encoding=False).planes(count)
     except Exhausted:
         pass
+    except PciError:
+        raise
     except ValueError as exc:
         raise PciError(f"corrupt wavelet-embedded stream: {exc}", field="descriptors.payload") from None
     return Decoded(width, height, flags & STRENGTH_MASK, lls, bands, shapes)
