@@ -113,6 +113,8 @@ class Band:
     significant: list = field(default_factory=list)  # (y, x) in the order they became significant
     near: list = field(default_factory=list)  # significant 8-neighbours of (y, x) at [y + 1][x + 1]
     ptype: int = 0  # the context set: 0 luma, 1 chroma
+    largest: int = 0  # encoding: the band's largest magnitude
+    block_largest: dict = field(default_factory=dict)  # encoding: (y0, x0) -> the 4x4 block's largest magnitude
 
     def __post_init__(self) -> None:
         self.mag = [[0] * self.cols for _ in range(self.rows)]
@@ -120,6 +122,13 @@ class Band:
         self.plane = [[-1] * self.cols for _ in range(self.rows)]
         self.near = [[0] * (self.cols + 2) for _ in range(self.rows + 2)]
         self.ptype = min(self.index, 1)
+        if self.values is not None:
+            self.block_largest = {
+                (y0, x0): max(abs(v) for row in self.values[y0 : y0 + 4] for v in row[x0 : x0 + 4])
+                for y0 in range(0, self.rows, 4)
+                for x0 in range(0, self.cols, 4)
+            }
+            self.largest = max(self.block_largest.values(), default=0)
 
     def becomes_significant(self, y: int, x: int, p: int, negative: int) -> None:
         self.mag[y][x] = 1 << p
@@ -227,7 +236,7 @@ class Stream:
         """Pass 3: the rest, with a flag for a band and for a 4x4 block with nothing significant."""
         ctx = self.ctx[band.ptype]
         plane = band.plane
-        if not band.significant and not self.decision(ctx.band, band.group, int(self.encoding and _any_at(band, p))):
+        if not band.significant and not self.decision(ctx.band, band.group, 1 if band.largest >> p else 0):
             return
         for y0 in range(0, band.rows, 4):
             y1 = min(y0 + 4, band.rows)
@@ -239,8 +248,7 @@ class Stream:
                     continue
                 if len(todo) == (y1 - y0) * (x1 - x0):  # nothing significant, nothing visited: a flag
                     index = (band.group * 2 + _parent_any(band, y0, y1, x0, x1)) * 2 + _near_any(band, y0, y1, x0, x1)
-                    values = band.values
-                    bit = 1 if values is not None and any(abs(values[y][x]) >> p for y, x in todo) else 0
+                    bit = 1 if band.block_largest.get((y0, x0), 0) >> p else 0
                     if not self.decision(ctx.block, index, bit):
                         continue
                 for y, x in todo:
@@ -251,10 +259,6 @@ def _sign_class(band: Band, y: int, x: int) -> int:
     if band.plane[y][x] < 0:
         return 0
     return 2 if band.negative[y][x] else 1
-
-
-def _any_at(band: Band, p: int) -> bool:
-    return band.values is not None and any(abs(v) >> p for row in band.values for v in row)
 
 
 def _parent_any(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
