@@ -111,8 +111,11 @@ class Band:
     negative: list = field(default_factory=list)
     plane: list = field(default_factory=list)  # -1 until significant, then the plane last decided
     significant: list = field(default_factory=list)  # (y, x) in the order they became significant
+    frontier: set = field(default_factory=set)  # not significant, with a significant 8-neighbour
     near: list = field(default_factory=list)  # significant 8-neighbours of (y, x) at [y + 1][x + 1]
     ptype: int = 0  # the context set: 0 luma, 1 chroma
+    parent_rows: list = field(default_factory=list)  # the parent's row and column of each position
+    parent_cols: list = field(default_factory=list)
     largest: int = 0  # encoding: the band's largest magnitude
     block_largest: dict = field(default_factory=dict)  # encoding: (y0, x0) -> the 4x4 block's largest magnitude
 
@@ -122,6 +125,9 @@ class Band:
         self.plane = [[-1] * self.cols for _ in range(self.rows)]
         self.near = [[0] * (self.cols + 2) for _ in range(self.rows + 2)]
         self.ptype = min(self.index, 1)
+        if self.parent is not None:
+            self.parent_rows = [min(y >> 1, self.parent.rows - 1) for y in range(self.rows)]
+            self.parent_cols = [min(x >> 1, self.parent.cols - 1) for x in range(self.cols)]
         if self.values is not None:
             self.block_largest = {
                 (y0, x0): max(abs(v) for row in self.values[y0 : y0 + 4] for v in row[x0 : x0 + 4])
@@ -135,11 +141,16 @@ class Band:
         self.negative[y][x] = bool(negative)
         self.plane[y][x] = p
         self.significant.append((y, x))
-        near = self.near
-        for row in (near[y], near[y + 1], near[y + 2]):
+        self.frontier.discard((y, x))
+        for row in (self.near[y], self.near[y + 1], self.near[y + 2]):
             row[x] += 1
             row[x + 1] += 1
             row[x + 2] += 1
+        for yy in range(max(0, y - 1), min(self.rows, y + 2)):
+            plane = self.plane[yy]
+            for xx in range(max(0, x - 1), min(self.cols, x + 2)):
+                if plane[xx] < 0:
+                    self.frontier.add((yy, xx))
 
 
 def detail_bands(shapes: list[list], values: list | None) -> list[Band]:
@@ -189,7 +200,7 @@ class Stream:
         n = band.near[y + 1][x + 1]
         parent = band.parent
         par = 0
-        if parent is not None and parent.plane[min(y >> 1, parent.rows - 1)][min(x >> 1, parent.cols - 1)] >= 0:
+        if parent is not None and parent.plane[band.parent_rows[y]][band.parent_cols[x]] >= 0:
             par = 1
         index = (((pass_index * 3 + band.group) * 4 + (n if n < 3 else 3)) * 2 + par) * 2 + (band.orient == 2)
         values = band.values
@@ -204,18 +215,8 @@ class Stream:
 
     def neighbours_pass(self, band: Band, p: int) -> set:
         """Pass 1: insignificant coefficients beside one significant before this plane."""
-        if not band.significant:
-            return set()
-        plane = band.plane
-        eligible = set()
-        for y, x in band.significant:
-            for yy in range(max(0, y - 1), min(band.rows, y + 2)):
-                row = plane[yy]
-                for xx in range(max(0, x - 1), min(band.cols, x + 2)):
-                    if row[xx] < 0:
-                        eligible.add((yy, xx))
-        order = sorted(eligible)
-        for y, x in order:
+        eligible = set(band.frontier)
+        for y, x in sorted(eligible):
             self.significance(band, y, x, p, 0)
         return eligible
 
@@ -236,14 +237,20 @@ class Stream:
         """Pass 3: the rest, with a flag for a band and for a 4x4 block with nothing significant."""
         ctx = self.ctx[band.ptype]
         plane = band.plane
-        if not band.significant and not self.decision(ctx.band, band.group, 1 if band.largest >> p else 0):
+        fresh = not band.significant  # then every block is open all through this pass
+        if fresh and not self.decision(ctx.band, band.group, 1 if band.largest >> p else 0):
             return
         for y0 in range(0, band.rows, 4):
             y1 = min(y0 + 4, band.rows)
             for x0 in range(0, band.cols, 4):
                 x1 = min(x0 + 4, band.cols)
-                todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1)
-                        if plane[y][x] < 0 and (y, x) not in visited]  # fmt: skip
+                if fresh:
+                    todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1)]
+                elif visited:
+                    todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1)
+                            if plane[y][x] < 0 and (y, x) not in visited]  # fmt: skip
+                else:
+                    todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1) if plane[y][x] < 0]
                 if not todo:
                     continue
                 if len(todo) == (y1 - y0) * (x1 - x0):  # nothing significant, nothing visited: a flag
