@@ -4,7 +4,7 @@ The same working picture, wavelet, quantiser and smoothing as kind 3, but the de
 coefficients are coded bit-plane by bit-plane, most significant first, in three passes per
 plane (coefficients beside a significant one, refinement, the rest): every prefix of the
 payload decodes to the best picture this stream can give at that length. A server cuts a
-file to a smaller budget in a microsecond (``cut``), and a viewer shows a partial download.
+file to a smaller budget in under a millisecond (``cut``), and a viewer shows a partial download.
 At full length the picture is exactly kind 3's for the same indices, in about the same bytes
 (codec v2 log, session 5). spec/CODEC.md section 11.
 
@@ -54,7 +54,7 @@ class Exhausted(Exception):
 
 
 class CutDecoder(rc.Decoder):
-    """Reads past the end as an end, not as zeros (a cut stream: section 11.3)."""
+    """Reads past the end as an end, not as zeros (a cut stream: section 11.4)."""
 
     __slots__ = ()
 
@@ -89,10 +89,6 @@ class Contexts:
             else:
                 value = rc.contexts(size)
             setattr(self, name, value)
-
-
-def trained_on() -> frozenset[str]:
-    return frozenset(packaged_json(PRIORS_FILE)["trained_on"])
 
 
 @dataclass
@@ -176,14 +172,17 @@ class Stream:
     """The traversal of section 11.3, shared by the encoder (``coder`` an ``rc.Encoder``, the
     values known) and the decoder (an ``rc.Decoder``; a ``CutDecoder`` raises ``Exhausted``)."""
 
-    def __init__(self, coder, bands: list[Band], contexts: tuple[Contexts, Contexts], encoding: bool) -> None:
+    def __init__(
+        self, coder: rc.Encoder | rc.Decoder, bands: list[Band], contexts: tuple[Contexts, Contexts], encoding: bool
+    ) -> None:
         self.coder, self.bands, self.ctx, self.encoding = coder, bands, contexts, encoding
 
     def decision(self, probs: list[int], index: int, bit: int) -> int:
+        """Code ``bit`` (encoding) or decode one (``bit`` ignored) with ``probs[index]``."""
         if self.encoding:
-            self.coder.bit(probs, index, bit)
+            self.coder.bit(probs, index, bit)  # type: ignore[call-arg]
             return bit
-        return self.coder.bit(probs, index)
+        return self.coder.bit(probs, index)  # type: ignore[call-arg, return-value]
 
     def planes(self, count: int) -> None:
         for p in range(count - 1, -1, -1):
@@ -322,12 +321,13 @@ def _shapes(bands: list) -> list:
 
 @dataclass(frozen=True)
 class Decoded:
+    """What a (possibly cut) payload says: header values, LL bands, the detail bands' state."""
+
     width: int
     height: int
     strength: int
     lls: list  # per plane, the LL band (lists)
     bands: list[Band]
-    shapes: list  # per plane, band shapes in ``Bands`` order
 
 
 def decode_payload(payload: bytes, colour_name: str) -> Decoded:
@@ -355,7 +355,7 @@ def decode_payload(payload: bytes, colour_name: str) -> Decoded:
         raise
     except ValueError as exc:
         raise PciError(f"corrupt wavelet-embedded stream: {exc}", field="descriptors.payload") from None
-    return Decoded(width, height, flags & STRENGTH_MASK, lls, bands, shapes)
+    return Decoded(width, height, flags & STRENGTH_MASK, lls, bands)
 
 
 def dequantised(decoded: Decoded, quant: int) -> list:
