@@ -595,6 +595,11 @@ function decodePicture(entry, colour, dec, workingSize, priors, name, chromaShif
     if (error instanceof PciError) throw error;
     throw new PciError(`corrupt ${name} stream: ${error.message}`, "descriptors.payload", entry.payloadAt);
   }
+  return assemble(planes, ww, wh, colour);
+}
+
+/** Synthesised planes -> the 8-bit working picture: chroma resampled to it, converted (CODEC.md 8.5). */
+function assemble(planes, ww, wh, colour) {
   const n = ww * wh;
   const ch = colour === "rgb" ? 3 : 1;
   const pic = new Uint8Array(n * ch);
@@ -749,17 +754,8 @@ function embeddedPicture(entry, colour) {
       b.target.v[i] = b.neg[i] ? -value : value;
     }
   }
-  const synthesised = planes.map((b) => inverse(b));
-  const n = ww * wh;
-  const ch = colour === "rgb" ? 3 : 1;
-  const pic = new Uint8Array(n * ch);
-  if (ch === 1) {
-    for (let i = 0; i < n; i++) pic[i] = toSample(synthesised[0].v[i]);
-  } else {
-    const cb = resize(synthesised[1].v, chh, cw, 1, wh, ww), cr = resize(synthesised[2].v, chh, cw, 1, wh, ww);
-    for (let i = 0; i < n; i++) putRgb(pic, i, synthesised[0].v[i], cb[i], cr[i]);
-  }
-  return { rows: wh, cols: ww, ch, pixels: smooth(pic, wh, ww, ch, strength) };
+  const pic = assemble(planes.map((b) => inverse(b)), ww, wh, colour);
+  return { ...pic, pixels: smooth(pic.pixels, wh, ww, pic.ch, strength) };
 }
 
 // ---------------------------------------------------------------- kind 1 (CODEC.md 3, 4)

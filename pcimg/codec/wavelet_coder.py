@@ -57,16 +57,21 @@ class Contexts:
     mag: list[list[int]]
 
     def __init__(self, plane_type: str, uniform: bool = False, priors_file: str = PRIORS_FILE) -> None:
-        table = None if uniform else packaged_json(priors_file)[plane_type]
-        for name, size in SIZES.items():
-            value: list
-            if table is not None:
-                value = [list(row) for row in table[name]] if isinstance(size, tuple) else list(table[name])
-            elif isinstance(size, tuple):
-                value = [rc.contexts(size[1]) for _ in range(size[0])]
-            else:
-                value = rc.contexts(size)
-            setattr(self, name, value)
+        load_contexts(self, SIZES, None if uniform else packaged_json(priors_file)[plane_type])
+
+
+def load_contexts(target: object, sizes: dict[str, int | tuple[int, int]], table: dict | None) -> None:
+    """Set each named context array on ``target``: a copy of the trained table's (``table``:
+    one plane type of a priors file), or all one half."""
+    for name, size in sizes.items():
+        value: list
+        if table is not None:
+            value = [list(row) for row in table[name]] if isinstance(size, tuple) else list(table[name])
+        elif isinstance(size, tuple):
+            value = [rc.contexts(size[1]) for _ in range(size[0])]
+        else:
+            value = rc.contexts(size)
+        setattr(target, name, value)
 
 
 Band = list  # rows of Python ints

@@ -26,7 +26,7 @@ from ..primitives import rangecoder as rc
 from ..primitives.data import packaged_json
 from . import lifting, smoothing
 from . import wavelet_colour as W
-from .wavelet_coder import PREFIX_CONTEXTS, _code_ll
+from .wavelet_coder import PREFIX_CONTEXTS, _code_ll, load_contexts
 
 KIND = 5
 VERSION = 1
@@ -79,16 +79,7 @@ class Contexts:
     ref: list[int]
 
     def __init__(self, plane_type: str, uniform: bool = False) -> None:
-        table = None if uniform else packaged_json(PRIORS_FILE)[plane_type]
-        for name, size in SIZES.items():
-            value: list
-            if table is not None:
-                value = [list(row) for row in table[name]] if isinstance(size, tuple) else list(table[name])
-            elif isinstance(size, tuple):
-                value = [rc.contexts(size[1]) for _ in range(size[0])]
-            else:
-                value = rc.contexts(size)
-            setattr(self, name, value)
+        load_contexts(self, SIZES, None if uniform else packaged_json(PRIORS_FILE)[plane_type])
 
 
 @dataclass

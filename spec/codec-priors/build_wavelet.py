@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +26,27 @@ LOW, HIGH = 64, 1984
 ROUNDS = 2
 
 
-def prior_tables(decoded: Iterable[list]) -> dict:
+def prior_tables(
+    decoded: Iterable,
+    make_contexts: Callable[[str], object] | None = None,
+    sizes: dict | None = None,
+    code: Callable[[object, dict, object], None] | None = None,
+) -> dict:
     """Per plane type, every context's starting probability from the bits it codes in the given
-    pictures (per picture: its planes' bands as the coder reads them), each context coded from
-    one half as the adaptive coder does: counts plus one, clamped to LOW..HIGH."""
+    pictures, each context coded from one half as the adaptive coder does: counts plus one,
+    clamped to LOW..HIGH. By default kind 3's contexts and traversal (a picture: its planes'
+    bands as the coder reads them); kind 5's builder passes its own ``make_contexts`` (uniform
+    contexts of a plane type), ``sizes`` and ``code(encoder, contexts by plane type, picture)``."""
     from pcimg.codec import wavelet_coder as C
     from pcimg.primitives import rangecoder as rc
 
+    def code_kind3(encoder: object, contexts: dict, planes: list) -> None:
+        for plane, bands in enumerate(planes):
+            C.code_plane(encoder, contexts["chroma" if plane else "luma"], bands, decoding=False)
+
+    make = make_contexts or (lambda t: C.Contexts(t, uniform=True))
+    sizes = sizes or C.SIZES
+    code = code or code_kind3
     counts: dict = {}
 
     class Counting(rc.Encoder):
@@ -43,17 +57,16 @@ def prior_tables(decoded: Iterable[list]) -> dict:
             counts.setdefault(key, np.zeros((len(probs), 2)))[index, bit] += 1
             super().bit(probs, index, bit)
 
-    for planes in decoded:
-        contexts = {t: C.Contexts(t, uniform=True) for t in C.PLANE_TYPES}
+    for picture in decoded:
+        contexts = {t: make(t) for t in C.PLANE_TYPES}
         encoder = Counting()
         encoder.where = {}
         for t, ctx in contexts.items():
-            for name, size in C.SIZES.items():
+            for name, size in sizes.items():
                 arrays = getattr(ctx, name) if isinstance(size, tuple) else [getattr(ctx, name)]
                 for i, probs in enumerate(arrays):
                     encoder.where[id(probs)] = (t, name, i)
-        for plane, bands in enumerate(planes):
-            C.code_plane(encoder, contexts["chroma" if plane else "luma"], bands, decoding=False)
+        code(encoder, contexts, picture)
 
     def prior(pairs: np.ndarray) -> list[int]:
         zeros, ones = pairs[:, 0], pairs[:, 1]
@@ -62,7 +75,7 @@ def prior_tables(decoded: Iterable[list]) -> dict:
     tables: dict = {}
     for t in C.PLANE_TYPES:
         tables[t] = {}
-        for name, size in C.SIZES.items():
+        for name, size in sizes.items():
             rows, length = (size[0], size[1]) if isinstance(size, tuple) else (1, size)
             values = [prior(counts.get((t, name, i), np.zeros((length, 2)))) for i in range(rows)]
             tables[t][name] = values if isinstance(size, tuple) else values[0]
