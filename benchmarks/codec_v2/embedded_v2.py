@@ -39,6 +39,7 @@ BUDGETS = (147, 491, 983)
 FRAMING = 16  # file bytes besides the payload (as the session-4 prototype)
 RECON = float(os.environ.get("RECON", "0.375"))  # where inside a known interval a cut reconstructs
 ORDER = os.environ.get("ORDER", "plane")
+REFINE_LAST = os.environ.get("REFINE_LAST") == "1"
 STRENGTHS = tuple(int(v) for v in os.environ.get("STRENGTHS", "-1").split(","))
 
 
@@ -273,22 +274,27 @@ def detail_stream_passes(planes: list, cost: Cost) -> tuple[np.ndarray, list, li
                     if L[y, x] == 0 and (L[max(0, y - 1) : y + 2, max(0, x - 1) : x + 2] > 0).any():
                         significance(bi, y, x, p, 1)
                         visited[bi][y, x] = True
-        # pass 2: refinement of those significant before this plane
-        for bi, (pl, lv, _o, a) in enumerate(bands):
-            if bi not in chosen:
-                continue
-            ct = "c" if pl else "y"
-            group = min(len(planes[pl]) - 1 - lv, 2)
-            L, H = lo[bi], hi[bi]
-            for y, x in zip(*np.nonzero(was_significant[bi]), strict=True):
-                mid = int(L[y, x] + (H[y, x] - L[y, x]) // 2)
-                bit = int(abs(int(a[y, x])) >= mid)
-                cost.bit((ct, "ref", group, min(int(L[y, x]) >> p, 3)), bit)
-                if bit:
-                    L[y, x] = mid
-                else:
-                    H[y, x] = mid
-                visit(bi, y, x)
+
+        def refine_all(chosen: set = chosen, was_significant: list = was_significant, p: int = p) -> None:
+            # pass 2: refinement of those significant before this plane
+            for bi, (pl, lv, _o, a) in enumerate(bands):
+                if bi not in chosen:
+                    continue
+                ct = "c" if pl else "y"
+                group = min(len(planes[pl]) - 1 - lv, 2)
+                L, H = lo[bi], hi[bi]
+                for y, x in zip(*np.nonzero(was_significant[bi]), strict=True):
+                    mid = int(L[y, x] + (H[y, x] - L[y, x]) // 2)
+                    bit = int(abs(int(a[y, x])) >= mid)
+                    cost.bit((ct, "ref", group, min(int(L[y, x]) >> p, 3)), bit)
+                    if bit:
+                        L[y, x] = mid
+                    else:
+                        H[y, x] = mid
+                    visit(bi, y, x)
+
+        if not REFINE_LAST:
+            refine_all()
         # pass 3: the rest, with band and block flags
         for bi, (pl, lv, o, a) in enumerate(bands):
             if bi not in chosen or not a.size:
@@ -332,6 +338,8 @@ def detail_stream_passes(planes: list, cost: Cost) -> tuple[np.ndarray, list, li
                         for x in range(bx, min(w, bx + 4)):
                             if todo[y, x]:
                                 significance(bi, y, x, p, 3)
+        if REFINE_LAST:
+            refine_all()
     assert all(np.array_equal(lo_, np.abs(a)) for lo_, (*_, a) in zip(lo, bands, strict=True))
     return np.asarray(marks), order, t
 
