@@ -61,6 +61,13 @@ def _geometry(h: int, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     return y, x, north_east_coded, order, (rows[:, None] * cols[None, :]).ravel().tolist()
 
 
+@lru_cache(maxsize=256)
+def _parent_index(h: int, w: int, ph: int, pw: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where each position of an h x w band reads its parent (ph x pw): row and column arrays."""
+    y, x = _geometry(h, w)[:2]
+    return np.minimum(y >> 1, ph - 1), np.minimum(x >> 1, pw - 1)
+
+
 @dataclass(frozen=True)
 class BandContexts:
     """Every context of one band's coding, as arrays (positions in coding order)."""
@@ -79,14 +86,18 @@ def band_contexts(
 ) -> BandContexts:
     h, w = band.shape
     nz = band != 0
-    west, north = _shift(band, 0, 1), _shift(band, 1, 0)
-    t = 2 * np.minimum(np.abs(west), 2) + 2 * np.minimum(np.abs(north), 2) + _shift(nz, 1, 1)
-    y, x, north_east_coded, order, counts = _geometry(h, w)
-    north_east = _shift(nz, 1, -1) & north_east_coded
+    # one zero-padded copy: the west, north, north-west and north-east neighbours are views of it
+    padded_band = np.zeros((h + 1, w + 2), dtype=band.dtype)
+    padded_band[1:, 1:-1] = band
+    capped = np.minimum(np.abs(padded_band), 2)
+    signed = np.sign(padded_band)
+    t = 2 * capped[1:, :-2] + 2 * capped[:-1, 1:-1] + (padded_band[:-1, :-2] != 0)
+    _, _, north_east_coded, order, counts = _geometry(h, w)
+    north_east = (padded_band[:-1, 2:] != 0) & north_east_coded
     n_class = _CLASS[t + north_east]
     if parent is not None:
-        ph, pw = parent.shape
-        pm = np.minimum(np.abs(parent[np.minimum(y >> 1, ph - 1), np.minimum(x >> 1, pw - 1)]), 2)
+        rows, cols = _parent_index(h, w, *parent.shape)
+        pm = np.minimum(np.abs(parent[rows, cols]), 2)
     else:
         pm = np.zeros_like(band)
     sib = np.zeros((h, w), dtype=bool)
@@ -94,7 +105,7 @@ def band_contexts(
         sh, sw = min(h, s.shape[0]), min(w, s.shape[1])
         sib[:sh, :sw] |= s[:sh, :sw] != 0
     sig_ctx = ((group * NEIGHBOUR_CLASSES + n_class) * 3 + pm) * 2 + sib
-    signs = np.sign(west) + np.sign(north)
+    signs = signed[1:, :-2] + signed[:-1, 1:-1]
     sign_ctx = group * 3 + np.where(signs == 0, 0, np.where(signs > 0, 1, 2))
     mag_ctx = group * 3 + np.minimum(n_class, 2)
 
