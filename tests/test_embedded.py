@@ -211,3 +211,13 @@ def test_partial_decoding_reads_the_start_of_a_bare_form(photo):
         pcimg.decode(pcimg.encode(photo, captioner="none", max_bytes=600, bare=True), bare=True, partial=True)
     with pytest.raises(PciError, match="header have arrived"):
         pcimg.decode(whole[: head + 2], bare=True, partial=True)
+
+
+def test_pillow_saves_kind_5_on_request(tmp_path, photo):
+    from PIL import Image
+
+    path = tmp_path / "a.pci"
+    photo.save(path, max_bytes=400, captioner="none", base="embedded")
+    assert pcimg.read(path.read_bytes()).descriptors[0].kind == 5
+    with Image.open(path) as im:
+        assert im.size == photo.size and np.asarray(im.convert("RGB")).shape == (photo.height, photo.width, 3)
