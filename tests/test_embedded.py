@@ -154,6 +154,21 @@ def test_the_encoder_writes_kind_5_on_request_and_rebudget_cuts_it(photo):
         pcimg.rebudget(data, 20)
 
 
+def test_a_budget_below_the_ll_bands_is_re_encoded_not_cut(photo):
+    data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
+    payload = pcimg.read(data).descriptors[0].payload
+    assert E.carries_ll(payload, "rgb") and E.carries_ll(E.cut(payload, 200), "rgb")
+    assert not E.carries_ll(E.cut(payload, 12), "rgb") and not E.carries_ll(payload[:2], "rgb")
+    small = pcimg.rebudget(data, 60)
+    assert len(small) <= 60 and pcimg.read(small).descriptors[0].kind == 4  # a placeholder, re-encoded
+    reference = np.asarray(photo, dtype=np.float64)
+    whole = pcimg.read(data)
+    cut = E.cut(payload, 60 - (len(data) - len(payload)))
+    naive = whole.replace(descriptors=(Descriptor(5, 1, whole.descriptors[0].quant, cut),))
+    errors = [np.mean((np.asarray(pcimg.decode(f), dtype=np.float64) - reference) ** 2) for f in (small, naive)]
+    assert errors[0] < errors[1]
+
+
 def test_rebudget_of_kind_5_keeps_a_machine_prompts_first_words(photo):
     data = pcimg.encode(photo, max_bytes=983, base="embedded")
     pci = pcimg.read(data)

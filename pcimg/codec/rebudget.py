@@ -12,7 +12,9 @@ encode's time (~50-150 ms).
 
 A file whose base layer is kind 5 (an embedded stream, ``encode(..., base="embedded")``) is
 instead cut: its payload keeps the bytes that fit and is marked as cut, the rest of the file
-is re-framed, nothing is decoded or encoded (tens of microseconds; spec/CODEC.md section 11).
+is re-framed, nothing is decoded or encoded but the LL bands, to check the cut holds them
+(under a millisecond; spec/CODEC.md section 11). A budget too small for them (a placeholder
+of a few dozen bytes) is re-encoded as above.
 """
 
 from __future__ import annotations
@@ -35,13 +37,16 @@ ANCILLARY_SHARE = 0.25
 
 
 def working_picture(pci: PciFile) -> Image.Image:
-    """The base layer as a small picture: kind 3 or 4's working picture, else the base drawn small."""
+    """The base layer as a small picture: kind 3, 4 or 5's working picture, else the base drawn small."""
     mode = "RGB" if pci.colour == "rgb" else "L"
     entry = pci.descriptor(wavelet_colour.KIND)
     if entry is not None:  # before the decoder's smoothing: the new file chooses its own
         width, height, planes = wavelet_colour.decode_payload(entry.payload, pci.colour)
         array = wavelet_colour.unsmoothed_picture(planes, entry.quant, width, height, pci.colour)
         return Image.fromarray(array, mode)
+    entry = pci.descriptor(wavelet_embedded.KIND)
+    if entry is not None:
+        return Image.fromarray(wavelet_embedded.unsmoothed_picture(entry.payload, entry.quant, pci.colour), mode)
     entry = pci.descriptor(wavelet_thumb.KIND)
     if entry is not None:
         return Image.fromarray(wavelet_thumb.working_image(entry.payload, entry.quant, pci.colour, pci.width,
@@ -62,7 +67,9 @@ def rebudget(pci: PciFile, max_bytes: int, bare: bool = False) -> PciFile:
     if not any(d.kind in BASE_KINDS for d in pci.descriptors):
         return _without_base(pci, max_bytes, bare, machine)
     if pci.descriptor(wavelet_embedded.KIND) is not None:
-        return _cut(pci, max_bytes, bare, machine)
+        cut = _cut(pci, max_bytes, bare, machine)
+        if cut is not None:
+            return cut  # else a budget below the LL bands: a placeholder re-encoded, as for other kinds
     others = tuple(m for m in pci.models if m.role != "captioner")
     picture = working_picture(pci)
 
@@ -124,7 +131,7 @@ def _without_base(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> Pc
                    f"{len(write(lean, bare=bare))} bytes without its ancillary parts)", field="max_bytes")  # fmt: skip
 
 
-def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile:
+def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | None:
     """Kind 5: the payload cut to what the budget leaves, the rest of the file kept as the
     re-encoding path keeps it (prompt rules, ancillary parts up to a quarter of the budget).
     Sizes are built, not written (a write reads its result back); ``rebudget``'s caller writes the kept one."""
@@ -148,8 +155,9 @@ def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile:
     for candidate in _prompt_choices(lean, machine):
         fitted = _cut_to(candidate, entry, max_bytes, size)
         if fitted is not None:
-            return fitted
-    raise PciError(f"budget of {max_bytes} bytes is too small for this file's picture header", field="max_bytes")
+            kept = fitted.descriptor(wavelet_embedded.KIND)
+            return fitted if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour) else None
+    return None
 
 
 def _prompt_choices(template: PciFile, machine: bool) -> Iterator[PciFile]:

@@ -378,13 +378,53 @@ def _dequantise_band(band: Band, step: int) -> np.ndarray:
 @lru_cache(maxsize=8)
 def working_image(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
     """The decoded working picture: uint8, exact, read-only (a cut payload: as far as it goes)."""
+    decoded, picture = _unsmoothed(payload, quant, colour_name)
+    picture = smoothing.smooth(picture, decoded.strength)
+    picture.setflags(write=False)
+    return picture
+
+
+def unsmoothed_picture(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
+    """The working picture before the decoder's smoothing (what a re-encode starts from)."""
+    return _unsmoothed(payload, quant, colour_name)[1]
+
+
+def _unsmoothed(payload: bytes, quant: int, colour_name: str) -> tuple[Decoded, np.ndarray]:
     if quant > W.MAX_QUANT:
         raise PciError(f"wavelet-embedded quant {quant} above {W.MAX_QUANT}", field="descriptors.quant")
     decoded = decode_payload(payload, colour_name)
     q4 = [lifting.inverse(bands) for bands in dequantised(decoded, quant)]
-    picture = smoothing.smooth(W.picture_from_planes(q4, decoded.width, decoded.height, colour_name), decoded.strength)
-    picture.setflags(write=False)
-    return picture
+    return decoded, W.picture_from_planes(q4, decoded.width, decoded.height, colour_name)
+
+
+class _LLContexts:
+    """The LL coding's contexts alone (``carries_ll`` needs no others)."""
+
+    def __init__(self, plane_type: str) -> None:
+        table = packaged_json(PRIORS_FILE)[plane_type]
+        self.ll_zero, self.ll_sign = list(table["ll_zero"]), list(table["ll_sign"])
+        self.ll_mag = [list(row) for row in table["ll_mag"]]
+
+
+def carries_ll(payload: bytes, colour_name: str) -> bool:
+    """Whether a payload holds its plane count and every LL value: a cut shorter than that
+    leaves part of the picture at mid-grey (a re-budget then re-encodes instead)."""
+    if len(payload) < HEADER_BYTES:
+        return False
+    width, height = payload[0] + 1, payload[1] + 1
+    planes = W.plane_sizes(width, height, colour_name)
+    sizes = [lifting.band_shapes(w, h, lifting.levels_for(w, h))[0] for w, h in planes]
+    try:
+        dec = CutDecoder(payload[HEADER_BYTES:]) if payload[2] & CUT else rc.Decoder(payload[HEADER_BYTES:])
+        dec.direct(PLANE_COUNT_BITS)
+        contexts = (_LLContexts("luma"), _LLContexts("chroma"))
+        for plane, (rows, cols) in enumerate(sizes):
+            _code_ll(dec, contexts[min(plane, 1)], [[0] * cols for _ in range(rows)], decoding=True)
+    except Exhausted:
+        return False
+    except ValueError:
+        return True  # a corrupt stream: the decoder will say so
+    return True
 
 
 def received(pci: PciFile) -> PciFile:
