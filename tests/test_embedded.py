@@ -236,3 +236,11 @@ def test_pillow_saves_kind_5_on_request(tmp_path, photo):
     assert pcimg.read(path.read_bytes()).descriptors[0].kind == 5
     with Image.open(path) as im:
         assert im.size == photo.size and np.asarray(im.convert("RGB")).shape == (photo.height, photo.width, 3)
+
+
+@pytest.mark.parametrize("budget", range(150, 175))
+def test_a_cut_never_overshoots_where_length_fields_change_size(photo, budget):
+    """Payload and part lengths cross the one-byte varint limit (127) around these budgets."""
+    data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
+    small = pcimg.rebudget(data, budget)
+    assert budget - 2 <= len(small) <= budget and pcimg.read(small).descriptors[0].kind == 5

@@ -154,9 +154,9 @@ def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | N
         lean = _no_prompt(lean)
     for candidate in _prompt_choices(lean, machine):
         fitted = _cut_to(candidate, entry, max_bytes, size)
-        if fitted is not None:
-            kept = fitted.descriptor(wavelet_embedded.KIND)
-            return fitted if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour) else None
+        kept = fitted.descriptor(wavelet_embedded.KIND) if fitted is not None else None
+        if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour):
+            return fitted
     return None
 
 
@@ -193,4 +193,8 @@ def _cut_to(template: PciFile, entry: Descriptor, max_bytes: int, size: Callable
     if length < wavelet_embedded.HEADER_BYTES:
         return None
     spare = max_bytes - size(with_payload(length))
-    return with_payload(min(length + spare, len(entry.payload) - 1)) if spare > 0 else with_payload(length)
+    if spare > 0:  # the length fields shrank: give those bytes back, unless they grow again
+        longer = with_payload(min(length + spare, len(entry.payload) - 1))
+        if size(longer) <= max_bytes:
+            return longer
+    return with_payload(length)
