@@ -128,16 +128,19 @@ class Band:
         self.negative[y][x] = bool(negative)
         self.plane[y][x] = p
         self.significant.append((y, x))
-        self.frontier.discard((y, x))
-        for row in (self.near[y], self.near[y + 1], self.near[y + 2]):
-            row[x] += 1
-            row[x + 1] += 1
-            row[x + 2] += 1
-        for yy in range(max(0, y - 1), min(self.rows, y + 2)):
-            plane = self.plane[yy]
-            for xx in range(max(0, x - 1), min(self.cols, x + 2)):
-                if plane[xx] < 0:
-                    self.frontier.add((yy, xx))
+        frontier = self.frontier
+        frontier.discard((y, x))
+        near, plane, rows, cols = self.near, self.plane, self.rows, self.cols
+        for yy in (y - 1, y, y + 1):
+            counts = near[yy + 1]
+            counts[x] += 1
+            counts[x + 1] += 1
+            counts[x + 2] += 1
+            if 0 <= yy < rows:
+                signs = plane[yy]
+                for xx in (x - 1, x, x + 1):
+                    if 0 <= xx < cols and signs[xx] < 0:
+                        frontier.add((yy, xx))
 
 
 def detail_bands(shapes: list[list], values: list | None) -> list[Band]:
@@ -264,7 +267,11 @@ def _parent_any(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
         return 0
     r0, r1 = min(y0 >> 1, parent.rows - 1), min((y1 + 1) >> 1, parent.rows)
     c0, c1 = min(x0 >> 1, parent.cols - 1), min((x1 + 1) >> 1, parent.cols)
-    return 1 if any(parent.plane[y][x] >= 0 for y in range(r0, r1) for x in range(c0, c1)) else 0
+    for row in parent.plane[r0:r1]:
+        for value in row[c0:c1]:
+            if value >= 0:
+                return 1
+    return 0
 
 
 def _near_any(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
