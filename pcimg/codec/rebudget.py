@@ -60,7 +60,7 @@ def rebudget(pci: PciFile, max_bytes: int, bare: bool = False) -> PciFile:
     """``pci`` in at most ``max_bytes`` (in the bare form when ``bare``); unchanged if it fits."""
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1:
         raise PciError(f"max_bytes must be a positive integer, not {max_bytes!r}", field="max_bytes")
-    if len(write(pci, bare=bare)) <= max_bytes:
+    if written_size(pci, bare=bare) <= max_bytes:
         return pci
     captioner = pci.model("captioner")
     machine = captioner is not None and captioner.id != PERSON  # no captioner: treated as a person's
@@ -150,10 +150,11 @@ def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | N
         lean = safe if 0 < reserve <= ANCILLARY_SHARE * max_bytes else bare_file
     # the descriptor captioner's words repeat the picture: gone when they take a large share
     redundant = lean.prompt is not None and captioner is not None and captioner.id == DESCRIPTOR_CAPTIONER
-    if redundant and size(lean) - size(_no_prompt(lean)) > PROMPT_SHARE * max_bytes:
+    known = {id(lean): size(lean)} if redundant else {}
+    if redundant and known[id(lean)] - size(_no_prompt(lean)) > PROMPT_SHARE * max_bytes:
         lean = _no_prompt(lean)
     for candidate in _prompt_choices(lean, machine):
-        fitted = _cut_to(candidate, entry, max_bytes, size)
+        fitted = _cut_to(candidate, entry, max_bytes, size, known.get(id(candidate)))
         kept = fitted.descriptor(wavelet_embedded.KIND) if fitted is not None else None
         if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour):
             return fitted
@@ -176,17 +177,20 @@ def _no_prompt(pci: PciFile) -> PciFile:
     return pci.replace(prompt=None, models=tuple(m for m in pci.models if m.role != "captioner"))
 
 
-def _cut_to(template: PciFile, entry: Descriptor, max_bytes: int, size: Callable[[PciFile], int]) -> PciFile | None:
+def _cut_to(
+    template: PciFile, entry: Descriptor, max_bytes: int, size: Callable[[PciFile], int], whole: int | None = None
+) -> PciFile | None:
     """``template`` with the entry's payload cut to the most bytes that fit, or None. Cutting
-    ``d`` bytes shrinks the file by ``d`` plus at most two length-field bytes: one write tells
-    how far to cut, a second confirms (and hands back any byte the length fields freed)."""
+    ``d`` bytes shrinks the file by ``d`` plus at most two length-field bytes: one size (the
+    template's own, ``whole``, when known) tells how far to cut, a second confirms (and hands
+    back any byte the length fields freed)."""
 
     def with_payload(length: int) -> PciFile:
         cut = Descriptor(entry.kind, entry.version, entry.quant, wavelet_embedded.cut(entry.payload, length))
         return template.replace(descriptors=(cut,))
 
     length = len(entry.payload)
-    over = size(with_payload(length)) - max_bytes
+    over = (size(with_payload(length)) if whole is None else whole) - max_bytes
     if over <= 0:
         return with_payload(length)
     length -= over
