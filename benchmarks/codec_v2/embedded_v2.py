@@ -260,7 +260,13 @@ def detail_stream_passes(planes: list, cost: Cost) -> tuple[np.ndarray, list, li
 
     finest = {i for i, (pl, lv, o, a) in enumerate(bands) if lv == len(planes[pl]) - 1}
     sets = [set(range(len(bands))) - finest, finest] if ORDER != "plane" else [set(range(len(bands)))]
-    for chosen, p in [(c, p) for c in sets for p in range(planes_n - 1, -1, -1)]:
+    schedule = [(c, p) for c in sets for p in range(planes_n - 1, -1, -1)]
+    if ORDER == "levels-in-plane":  # every plane: all passes of the coarsest level, then the next, ...
+        by_level: dict[int, set] = {}
+        for i, (_pl, lv, _o, _a) in enumerate(bands):
+            by_level.setdefault(lv, set()).add(i)
+        schedule = [(by_level[lv], p) for p in range(planes_n - 1, -1, -1) for lv in sorted(by_level)]
+    for chosen, p in schedule:
         was_significant = [L > 0 for L in lo]
         visited = [np.zeros(a.shape, bool) for *_, a in bands]
         # pass 1: insignificant coefficients with a significant neighbour
