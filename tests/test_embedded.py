@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -139,9 +137,7 @@ def test_the_encoder_writes_kind_5_on_request_and_rebudget_cuts_it(photo):
     ours = pci.descriptors[0]
     assert ours.payload[:2] == kind3.descriptors[0].payload[:2]  # the same search: the same working size
     for budget in (700, 491, 200):
-        start = time.perf_counter()
         small = pcimg.rebudget(data, budget)
-        assert time.perf_counter() - start < 0.5  # a cut, not an encode (benchmarks time it)
         entry = pcimg.read(small).descriptors[0]
         assert len(small) <= budget and len(small) >= budget - 2
         assert entry.kind == 5 and entry.payload[2] & E.CUT
