@@ -1,4 +1,4 @@
-"""Single-process timings: container parse/write, codec encode/decode, Pillow open.
+"""Single-process timings: container parse/write, Pillow open, re-budget, codec encode/decode.
 
 Usage: python benchmarks/speed.py [KODAK_DIR]   (pins itself to one CPU core where it can)
 """
@@ -67,6 +67,16 @@ def main() -> None:
     print(
         f"| Image.open + size + info, PNG of the same image | {1e6 * per_call(lambda: open_info(png_bytes), 500):.0f} |"
     )
+
+    print("\n| re-budget a 983-byte file (bytes in, bytes out) | ms per call |\n|---|---|")
+    for captioner in ("none", "descriptor"):
+        embedded = pcimg.encode(images[-1], captioner=captioner, max_bytes=983, base="embedded")
+        for budget in (491, 147):
+            ms = 1e3 * per_call(lambda e=embedded, b=budget: pcimg.rebudget(e, b), 50)
+            prompt = "no prompt" if captioner == "none" else "descriptor prompt"
+            print(f"| kind 5 cut to {budget} B, {prompt} | {ms:.2f} |")
+    kind3 = pcimg.encode(images[-1], captioner="none", max_bytes=983)
+    print(f"| kind 3 re-encoded to 491 B | {1e3 * per_call(lambda: pcimg.rebudget(kind3, 491), 3):.1f} |")
 
     print("\n| budget | encode ms (mean, max) | decode ms (mean, max) |\n|---|---|---|")
     for budget in BUDGETS:
