@@ -113,3 +113,22 @@ def test_a_file_without_a_picture_gets_none():
     machine = person.replace(models=(ModelRef("captioner", "acme/captioner"),))
     cut = pcimg.read(pcimg.rebudget(machine, len(pcimg.write(machine.replace(digest=None))) - 5))
     assert cut.descriptors == () and words.startswith(cut.prompt.text) and cut.prompt.text != words
+
+
+def test_a_kind_3_file_kept_above_two_fifths_is_recoded_as_kind_5_and_cut(photo, big):
+    from pcimg.codec import rebudget as R
+    from pcimg.codec import wavelet_embedded as E
+
+    recoded = R._as_embedded(pcimg.read(big))
+    assert recoded is not None
+    whole = recoded.descriptors[0]
+    assert np.array_equal(  # the same picture, re-coded: nothing decoded to pixels and encoded again
+        E.working_image(whole.payload, whole.quant, "rgb"),
+        pcimg.codec.wavelet_colour.working_image(pcimg.read(big).descriptors[0].payload, whole.quant, "rgb"),
+    )
+    share = int(R.TRANSCODE_SHARE * len(big))
+    for budget in (len(big) - 100, share + 1):
+        entry = pcimg.read(pcimg.rebudget(big, budget)).descriptors[0]
+        assert entry.kind == 5 and entry.payload[2] & E.CUT
+        assert entry.payload[3:] == whole.payload[3 : len(entry.payload)]  # a cut of the re-coded stream
+    assert pcimg.read(pcimg.rebudget(big, share - 10)).descriptors[0].kind == 3  # re-encoded below the share
