@@ -158,11 +158,11 @@ def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | N
         lean = safe if 0 < reserve <= ANCILLARY_SHARE * max_bytes else bare_file
     # the descriptor captioner's words repeat the picture: gone when they take a large share
     redundant = lean.prompt is not None and captioner is not None and captioner.id == DESCRIPTOR_CAPTIONER
-    known = {id(lean): size(lean)} if redundant else {}
-    if redundant and known[id(lean)] - size(_no_prompt(lean)) > PROMPT_SHARE * max_bytes:
-        lean = _no_prompt(lean)
-    for candidate in _prompt_choices(lean, machine):
-        fitted = _cut_to(candidate, entry, max_bytes, size, known.get(id(candidate)))
+    whole = size(lean) if redundant else None  # the first candidate's size, when measured here
+    if whole is not None and whole - size(_no_prompt(lean)) > PROMPT_SHARE * max_bytes:
+        lean, whole = _no_prompt(lean), None
+    for index, candidate in enumerate(_prompt_choices(lean, machine)):
+        fitted = _cut_to(candidate, entry, max_bytes, size, whole if index == 0 else None)
         kept = fitted.descriptor(wavelet_embedded.KIND) if fitted is not None else None
         if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour):
             return fitted

@@ -333,19 +333,16 @@ def decode_payload(payload: bytes, colour_name: str) -> Decoded:
     if len(payload) < HEADER_BYTES:
         raise PciError(f"wavelet-embedded payload shorter than its {HEADER_BYTES}-byte header",
                        field="descriptors.payload")  # fmt: skip
-    width, height, flags = payload[0] + 1, payload[1] + 1, payload[2]
-    shapes = [lifting.band_shapes(w, h, lifting.levels_for(w, h)) for w, h in W.plane_sizes(width, height, colour_name)]
+    width, height, shapes = _geometry(payload, colour_name)
     lls = [[[0] * cols for _ in range(rows)] for rows, cols in (s[0] for s in shapes)]
     bands = detail_bands(shapes, None)
-    stream = payload[HEADER_BYTES:]
     try:
-        dec = CutDecoder(stream) if flags & CUT else rc.Decoder(stream)
+        dec = _decoder(payload)
         count = dec.direct(PLANE_COUNT_BITS)
         if count > MAX_PLANES:
             raise PciError(f"wavelet-embedded plane count {count} above {MAX_PLANES}", field="descriptors.payload")
         contexts = (Contexts("luma"), Contexts("chroma"))
-        for plane, ll in enumerate(lls):
-            _code_ll(dec, contexts[min(plane, 1)], ll, decoding=True)
+        _read_lls(dec, lls, contexts)
         Stream(dec, bands, contexts, encoding=False).planes(count)
     except Exhausted:
         pass
@@ -353,7 +350,25 @@ def decode_payload(payload: bytes, colour_name: str) -> Decoded:
         raise
     except ValueError as exc:
         raise PciError(f"corrupt wavelet-embedded stream: {exc}", field="descriptors.payload") from None
-    return Decoded(width, height, flags & STRENGTH_MASK, lls, bands)
+    return Decoded(width, height, payload[2] & STRENGTH_MASK, lls, bands)
+
+
+def _geometry(payload: bytes, colour_name: str) -> tuple[int, int, list]:
+    """The working size the header states and every coded plane's band shapes."""
+    width, height = payload[0] + 1, payload[1] + 1
+    planes = W.plane_sizes(width, height, colour_name)
+    return width, height, [lifting.band_shapes(w, h, lifting.levels_for(w, h)) for w, h in planes]
+
+
+def _decoder(payload: bytes) -> rc.Decoder:
+    """The stream's range decoder: a cut one stops at the end (``Exhausted``, even while loading)."""
+    stream = payload[HEADER_BYTES:]
+    return CutDecoder(stream) if payload[2] & CUT else rc.Decoder(stream)
+
+
+def _read_lls(dec: rc.Decoder, lls: list, contexts: tuple) -> None:
+    for plane, ll in enumerate(lls):
+        _code_ll(dec, contexts[min(plane, 1)], ll, decoding=True)
 
 
 def dequantised(decoded: Decoded, quant: int) -> list:
@@ -418,15 +433,11 @@ def carries_ll(payload: bytes, colour_name: str) -> bool:
     leaves part of the picture at mid-grey (a re-budget then re-encodes instead)."""
     if len(payload) < HEADER_BYTES:
         return False
-    width, height = payload[0] + 1, payload[1] + 1
-    planes = W.plane_sizes(width, height, colour_name)
-    sizes = [lifting.band_shapes(w, h, lifting.levels_for(w, h))[0] for w, h in planes]
+    lls = [[[0] * cols for _ in range(rows)] for rows, cols in (s[0] for s in _geometry(payload, colour_name)[2])]
     try:
-        dec = CutDecoder(payload[HEADER_BYTES:]) if payload[2] & CUT else rc.Decoder(payload[HEADER_BYTES:])
+        dec = _decoder(payload)
         dec.direct(PLANE_COUNT_BITS)
-        contexts = (_LLContexts("luma"), _LLContexts("chroma"))
-        for plane, (rows, cols) in enumerate(sizes):
-            _code_ll(dec, contexts[min(plane, 1)], [[0] * cols for _ in range(rows)], decoding=True)
+        _read_lls(dec, lls, (_LLContexts("luma"), _LLContexts("chroma")))
     except Exhausted:
         return False
     except ValueError:
