@@ -41,6 +41,11 @@ EMBEDDED_CAPTIONERS = {
 ARRAY_MODES = {(2, 1): "L", (3, 3): "RGB", (3, 4): "RGBA"}  # (ndim, channels) -> Pillow mode
 
 
+# Format 1.0-1.3 writers named the person as captioner (6 bytes); since 1.4 a prompt without a
+# captioner entry is a person's. spec/vectors/generate.py sets this to rebuild the old vectors.
+PERSON_ENTRY: ModelRef | None = None
+
+
 def _open_image(image: ImageSource, draft_side: int | None = None) -> tuple[Image.Image, tuple[int, int]]:
     """(image, its full size) from a PIL image, a path, a binary file object, encoded bytes, or
     an HxW, HxWx3 or HxWx4 uint8 array; PciError naming the accepted types otherwise.
@@ -141,7 +146,7 @@ def encode_pci(
     user_prompt = prompt is not None
     ref: ModelRef | None
     if user_prompt:
-        ref = ModelRef("captioner", "pcimg/user-prompt")
+        ref = PERSON_ENTRY  # None: a prompt with no captioner named is a person's (SPEC 6.1)
     elif captioner == "transformers":
         if not captioner_model:
             raise PciError("captioner 'transformers' needs captioner_model (an id or a folder)", field="captioner")

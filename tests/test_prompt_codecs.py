@@ -38,22 +38,54 @@ def test_any_text_round_trips_through_every_codec(text, codec):
     ["", "a", "A", "I", "HELLO world", "McDonald's iPhone", "x" * 300, "tab\tand\nnewline", "émigré café",
      "日本の庭園 🌸", "\x00\x7f control", "Zyxwvuts qwrtp. Next sentence! Third? yes"],
 )  # fmt: skip
-def test_model_codec_edge_cases(text):
-    assert pm.decode(pm.encode(text), len(text.encode())).decode() == text
+@pytest.mark.parametrize("model", [pm.model, pm.model_v2])
+def test_model_codec_edge_cases(text, model):
+    m = model()
+    assert pm.decode(pm.encode(text, m), len(text.encode()), m).decode() == text
+
+
+def test_v2_codes_a_listed_successor_with_its_table_and_other_words_through_the_escape():
+    m = pm.model_v2()
+    after_the = m.successors["the"]
+    listed, unlisted = after_the.words[0], next(w for w in m.head_words if w not in after_the.index)
+    # a word after "the": the listed one costs its successor entry only, the other pays the escape
+    assert len(pm.encode(f"the {listed}. " * 8, m)) < len(pm.encode(f"the {unlisted}. " * 8, m))
+    for text in (f"the {listed}", f"the {unlisted}", f"The {listed.upper()}", f"the, {listed}", f"the 4 {listed}"):
+        assert pm.decode(pm.encode(text, m), len(text.encode()), m).decode() == text
+    # a v2 payload is not a v1 payload: the successor tables change what the bytes mean
+    text = f"the {listed} and the {listed}"
+    payload = pm.encode(text, m)
+    try:
+        as_v1: bytes | None = pm.decode(payload, len(text.encode()), pm.model())
+    except pm.PromptModelError:
+        as_v1 = None
+    assert as_v1 != text.encode()
+
+
+def test_v2_keys_follow_the_spec():
+    """The key after each piece (PROMPT-MODEL.md, codec 5): words in lower case, punctuation,
+    spaces keep it, digits and other characters end it."""
+    key = pm.TEXT_START
+    seen = []
+    for piece in pm.pieces("The Cat, 3 dogs — ok 日"):
+        key = pm._next_key(pm._class_of(piece, pm.model()), piece, key)
+        seen.append(key)
+    assert seen == ["the", "the", "cat", ",", ",", None, None, "dogs", "dogs", "—", "—", "ok", "ok", None]
 
 
 def test_model_codec_is_much_smaller_than_brotli_on_captions():
     model = pc.encode_prompt(CAPTION, PROMPT_CODECS.code("pcimg-en-v1"))
+    v2 = pc.encode_prompt(CAPTION, PROMPT_CODECS.code("pcimg-en-v2"))
     brotli = pc.encode_prompt(CAPTION, PROMPT_CODECS.code("brotli"))
-    assert len(model) < 0.5 * len(brotli)
+    assert len(v2) < len(model) < 0.5 * len(brotli)
 
 
 def test_smallest_picks_the_model_for_english_and_raw_for_tiny_text():
-    assert Prompt.smallest(CAPTION).codec == "pcimg-en-v1"
+    assert Prompt.smallest(CAPTION).codec == "pcimg-en-v2"
     assert Prompt.smallest("x").codec == "raw"
 
 
-@pytest.mark.parametrize("codec", ["brotli", "zstd", "zstd-dict-v1", "pcimg-en-v1"])
+@pytest.mark.parametrize("codec", ["brotli", "zstd", "zstd-dict-v1", "pcimg-en-v1", "pcimg-en-v2"])
 def test_malformed_payloads_raise_pci_error(codec):
     code = PROMPT_CODECS.code(codec)
     good = pc.encode_prompt(CAPTION, code)
@@ -70,13 +102,14 @@ def test_malformed_payloads_raise_pci_error(codec):
         assert len(text.encode()) == declared  # a model payload may decode to other text of that length
 
 
-def test_model_decoding_stops_at_the_declared_length_whatever_the_payload():
+@pytest.mark.parametrize("model", [pm.model, pm.model_v2])
+def test_model_decoding_stops_at_the_declared_length_whatever_the_payload(model):
     rng = random.Random(3)
     limit = LIMITS["max_prompt_bytes"]
     for _ in range(50):
         payload = bytes(rng.randrange(256) for _ in range(rng.randint(0, 64)))
         try:
-            out = pm.decode(payload, limit)
+            out = pm.decode(payload, limit, model())
         except ValueError:
             continue
         assert len(out) == limit
@@ -84,7 +117,7 @@ def test_model_decoding_stops_at_the_declared_length_whatever_the_payload():
 
 def test_shipped_tables_match_the_spec_hashes():
     spec = (ROOT / "spec" / "PROMPT-MODEL.md").read_text("utf-8")
-    for name in ("prompt-en-v1.json", "zstd-dict-v1.bin"):
+    for name in ("prompt-en-v1.json", "prompt-en-v2.json", "zstd-dict-v1.bin"):
         digest = hashlib.sha256((ROOT / "pcimg" / "data" / name).read_bytes()).hexdigest()
         assert digest in spec, name
 
@@ -97,17 +130,29 @@ def test_model_tables_are_well_formed():
     assert size < 2_000_000
 
 
+def test_successor_tables_are_well_formed():
+    """Keys unique, successors head words without repeats, one table entry per successor plus the escape."""
+    data = pm.packaged_json(pm.SUCCESSOR_FILE)
+    assert data["name"] == "pcimg-en-v2" and len(set(data["keys"])) == len(data["keys"])
+    m = pm.model()
+    for key, words, freqs in zip(data["keys"], data["words"], data["freqs"], strict=True):
+        assert key == "" or re.fullmatch("[a-z]+", key) or key in m.punct
+        assert len(set(words)) == len(words) and all(0 <= i < len(m.head_words) for i in words)
+        assert len(freqs) == len(words) + 1 and sum(freqs) == 65536 and min(freqs) >= 1
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.text(max_size=60), st.binary(min_size=1, max_size=64))
-def test_model_payload_ends_where_the_decoder_stops_reading(text, junk):
-    data = pm.encode(text)
+@given(st.text(max_size=60), st.binary(min_size=1, max_size=64), st.sampled_from([pm.model, pm.model_v2]))
+def test_model_payload_ends_where_the_decoder_stops_reading(text, junk, model):
+    m = model()
+    data = pm.encode(text, m)
     declared = len(text.encode("utf-8"))
-    assert pm.decode(data, declared) == text.encode("utf-8")  # the encoder's own stream is canonical
+    assert pm.decode(data, declared, m) == text.encode("utf-8")  # the encoder's own stream is canonical
     assert not data.endswith(b"\x00")
     with pytest.raises(pm.PromptModelError):
-        pm.decode(data + b"\x00", declared)  # zeros past the end are implied, never stored
+        pm.decode(data + b"\x00", declared, m)  # zeros past the end are implied, never stored
     with pytest.raises(pm.PromptModelError):
-        pm.decode(data + junk + b"\x01" * 6, declared)  # bytes after the last one the decoder reads
+        pm.decode(data + junk + b"\x01" * 6, declared, m)  # bytes after the last one the decoder reads
 
 
 def test_a_zstd_frame_checksum_is_verified():

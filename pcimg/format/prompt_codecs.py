@@ -18,8 +18,8 @@ from . import prompt_model
 from .registry import LIMITS, PROMPT_CODECS
 
 MAX_PROMPT = LIMITS["max_prompt_bytes"]
-RAW, BROTLI, ZSTD, MODEL_V1, ZSTD_DICT_V1 = (
-    PROMPT_CODECS.code(n) for n in ("raw", "brotli", "zstd", "pcimg-en-v1", "zstd-dict-v1")
+RAW, BROTLI, ZSTD, MODEL_V1, ZSTD_DICT_V1, MODEL_V2 = (
+    PROMPT_CODECS.code(n) for n in ("raw", "brotli", "zstd", "pcimg-en-v1", "zstd-dict-v1", "pcimg-en-v2")
 )
 
 Encoder = Callable[[bytes], bytes]
@@ -66,15 +66,25 @@ def _model_decode(data: bytes, declared: int) -> bytes:
     return prompt_model.decode(data, declared)
 
 
+def _model_v2_encode(raw: bytes) -> bytes:
+    return prompt_model.encode(raw.decode("utf-8"), prompt_model.model_v2())
+
+
+def _model_v2_decode(data: bytes, declared: int) -> bytes:
+    return prompt_model.decode(data, declared, prompt_model.model_v2())
+
+
 _ENCODERS: dict[int, Encoder] = {
     RAW: lambda raw: raw,
     MODEL_V1: _model_encode,
+    MODEL_V2: _model_v2_encode,
     BROTLI: lambda raw: brotli.compress(raw, quality=11, lgwin=10),
     ZSTD: _zstd_encode,
     ZSTD_DICT_V1: lambda raw: _zstd_encode(raw, _zstd_dictionary()),
 }
 _DECODERS: dict[int, Decoder] = {
     MODEL_V1: _model_decode,
+    MODEL_V2: _model_v2_decode,
     BROTLI: _brotli_decode,
     ZSTD: _zstd_decode,
     ZSTD_DICT_V1: lambda data, declared: _zstd_decode(data, declared, _zstd_dictionary()),

@@ -4,8 +4,10 @@ Text is cut into pieces: letter runs (words), single spaces, punctuation, digits
 other character. Each piece's class is coded given the previous piece's class; a word's
 case given whether it starts a sentence; the lower-case word from a 2**16-total table of
 frequent words, a tail table, or spelled letter by letter (order-1 letter model); any other
-character as UTF-8 bytes. Decoding stops at the declared length. spec/PROMPT-MODEL.md
-describes the table file and the procedure.
+character as UTF-8 bytes. Decoding stops at the declared length. "pcimg-en-v2" adds
+successor tables: a word is first coded against the words that most often follow the
+previous word or punctuation mark, escaping to v1's tables. spec/PROMPT-MODEL.md describes
+the table files and the procedure.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from ..primitives import rangecoder as rc
 from ..primitives.data import packaged_json
 
 TABLE_FILE = "prompt-en-v1.json"
+SUCCESSOR_FILE = "prompt-en-v2.json"  # v2: v1's tables plus these successor tables
 WORD, SPACE, PUNCT, DIGIT, OTHER = range(5)
 START, AFTER_WORD, AFTER_SPACE, AFTER_END_PUNCT, AFTER_PUNCT, AFTER_DIGIT, AFTER_OTHER = range(7)
 LOWER, CAPITAL, UPPER, MIXED = range(4)
 SPELL, TAIL = 0, 1  # escape symbols at the head of the word table
+ESCAPE = 0  # first entry of a successor table: the word is coded with v1's tables
+TEXT_START = ""  # the successor key before the first piece
 END_PUNCT = ".!?"
 PIECE = re.compile(r"[A-Za-z]+|.", re.S)
 
@@ -50,9 +55,18 @@ class Table:
         return dec.symbol(self.cumulative)
 
 
+@dataclass(frozen=True)
+class Successors:
+    """The words that follow one key (a word or punctuation mark), after the escape entry."""
+
+    table: Table
+    words: list[str]
+    index: dict[str, int]  # word -> symbol (1-based: 0 is the escape)
+
+
 class Model:
-    def __init__(self, data: dict) -> None:
-        self.name = data["name"]
+    def __init__(self, data: dict, successors: dict | None = None) -> None:
+        self.name = data["name"] if successors is None else successors["name"]
         self.classes = [Table.from_freqs(f) for f in data["class_freqs"]]
         self.cases = [Table.from_freqs(f) for f in data["case_freqs"]]
         self.head_words = data["head_words"]
@@ -68,11 +82,31 @@ class Model:
         self.head_index = {w: i + 2 for i, w in enumerate(self.head_words)}
         self.tail_index = {w: i for i, w in enumerate(self.tail_words)}
         self.punct_index = {c: i for i, c in enumerate(self.punct)}
+        self.successors: dict[str, Successors] = {}
+        if successors is not None:
+            for key, words, freqs in zip(successors["keys"], successors["words"], successors["freqs"], strict=True):
+                listed = [self.head_words[i] for i in words]
+                self.successors[key] = Successors(Table.from_freqs(freqs), listed,
+                                                  {w: j + 1 for j, w in enumerate(listed)})  # fmt: skip
 
 
 @lru_cache(maxsize=1)
 def model() -> Model:
     return Model(packaged_json(TABLE_FILE))
+
+
+@lru_cache(maxsize=1)
+def model_v2() -> Model:
+    return Model(packaged_json(TABLE_FILE), packaged_json(SUCCESSOR_FILE))
+
+
+def _next_key(piece_class: int, piece: str, key: str | None) -> str | None:
+    """The successor key after a piece: a word (lower case) or punctuation mark; spaces keep it."""
+    if piece_class == WORD:
+        return piece.lower()
+    if piece_class == PUNCT:
+        return piece
+    return key if piece_class == SPACE else None
 
 
 def pieces(text: str) -> list[str]:
@@ -111,10 +145,11 @@ def _apply_case(word: str, case: int) -> str:
     return word if case == LOWER else (word.capitalize() if case == CAPITAL else word.upper())
 
 
-def encode(text: str) -> bytes:
-    m = model()
+def encode(text: str, m: Model | None = None) -> bytes:
+    m = model() if m is None else m
     enc = rc.Encoder()
     context, sentence_start = START, True
+    key: str | None = TEXT_START
     for piece in pieces(text):
         piece_class = _class_of(piece, m)
         m.classes[context].encode(enc, piece_class)
@@ -126,7 +161,7 @@ def encode(text: str) -> bytes:
                     m.mixed_letters.encode(enc, 1 + (ord(ch) - 97 if ch.islower() else 26 + ord(ch) - 65))
                 m.mixed_letters.encode(enc, 0)
             else:
-                _encode_word(enc, m, piece.lower())
+                _encode_word(enc, m, piece.lower(), m.successors.get(key) if key is not None else None)
         elif piece_class == PUNCT:
             m.punct_table.encode(enc, m.punct_index[piece])
         elif piece_class == DIGIT:
@@ -137,10 +172,16 @@ def encode(text: str) -> bytes:
         if piece_class != SPACE:
             sentence_start = piece_class == PUNCT and piece in END_PUNCT
         context = _next_context(piece_class, piece)
+        key = _next_key(piece_class, piece, key)
     return enc.finish()
 
 
-def _encode_word(enc: rc.Encoder, m: Model, word: str) -> None:
+def _encode_word(enc: rc.Encoder, m: Model, word: str, successors: Successors | None) -> None:
+    if successors is not None:
+        symbol = successors.index.get(word, ESCAPE)
+        successors.table.encode(enc, symbol)
+        if symbol != ESCAPE:
+            return
     if word in m.head_index:
         m.head.encode(enc, m.head_index[word])
     elif word in m.tail_index:
@@ -156,9 +197,10 @@ def _encode_word(enc: rc.Encoder, m: Model, word: str) -> None:
         m.letters[previous].encode(enc, 0)
 
 
-def decode(data: bytes, declared: int) -> bytes:
+def decode(data: bytes, declared: int, m: Model | None = None) -> bytes:
     """Exactly ``declared`` UTF-8 bytes, or PromptModelError."""
-    m = model()
+    m = model() if m is None else m
+    successors = m.successors
     dec = rc.Decoder(data)
     symbol = dec.symbol  # bound once: this loop is the hot path of reading a .pci
     classes = [t.cumulative for t in m.classes]
@@ -167,13 +209,16 @@ def decode(data: bytes, declared: int) -> bytes:
     out: list[str] = []
     size = 0
     context, sentence_start = START, True
+    key: str | None = TEXT_START
     while size < declared:
         piece_class = symbol(classes[context])
         if piece_class == WORD:
-            piece = _decode_word(dec, m, symbol(cases[0 if sentence_start else 1]), declared - size)
+            case = symbol(cases[0 if sentence_start else 1])
+            piece = _decode_word(dec, m, case, declared - size, successors.get(key) if key is not None else None)
             size += len(piece)
             sentence_start = False
             context = AFTER_WORD
+            key = piece.lower()
         elif piece_class == SPACE:
             piece = " "
             size += 1
@@ -183,16 +228,19 @@ def decode(data: bytes, declared: int) -> bytes:
             size += len(piece.encode("utf-8"))
             sentence_start = piece in END_PUNCT
             context = AFTER_END_PUNCT if sentence_start else AFTER_PUNCT
+            key = piece
         elif piece_class == DIGIT:
             piece = chr(48 + symbol(digits))
             size += 1
             sentence_start = False
             context = AFTER_DIGIT
+            key = None
         else:
             piece = _decode_other(dec, m)
             size += len(piece.encode("utf-8"))
             sentence_start = False
             context = AFTER_OTHER
+            key = None
         if size > declared:
             raise PromptModelError("decoded text runs past the declared length")
         out.append(piece)
@@ -205,7 +253,7 @@ def decode(data: bytes, declared: int) -> bytes:
     return "".join(out).encode("utf-8")
 
 
-def _decode_word(dec: rc.Decoder, m: Model, case: int, room: int) -> str:
+def _decode_word(dec: rc.Decoder, m: Model, case: int, room: int, successors: Successors | None) -> str:
     if case == MIXED:
         chars = []
         while (symbol := m.mixed_letters.decode(dec)) != 0:
@@ -215,6 +263,8 @@ def _decode_word(dec: rc.Decoder, m: Model, case: int, room: int) -> str:
         if not chars:
             raise PromptModelError("empty spelled word")
         return "".join(chars)
+    if successors is not None and (listed := successors.table.decode(dec)) != ESCAPE:
+        return _apply_case(successors.words[listed - 1], case)
     symbol = m.head.decode(dec)
     if symbol == TAIL:
         word = m.tail_words[m.tail.decode(dec)]

@@ -1,4 +1,5 @@
-"""Build spec/data/prompt-en-v1.json (copied to pcimg/data/): the tables of prompt codec 3.
+"""Build spec/data/prompt-en-v1.json and prompt-en-v2.json (copied to pcimg/data/): the tables
+of prompt codecs 3 and 5 (codec 5 is codec 3's tables plus successor tables).
 
 Sources: the caption training split (CMC-Bench GPT-4V captions, MIT) and wordfreq's English
 word list and frequencies (data CC BY-SA 4.0, see spec/data/README.md). The test split is
@@ -18,6 +19,7 @@ from wordfreq import top_n_list, word_frequency
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "spec" / "data" / "prompt-en-v1.json"
+OUT_V2 = ROOT / "spec" / "data" / "prompt-en-v2.json"
 TOTAL = 1 << 16
 HEAD_WORDS = 8190  # head table: SPELL, TAIL, then these words
 WORDFREQ_WORDS = 32000
@@ -125,6 +127,98 @@ def build(texts: list[str], weight: float = TRAIN_WEIGHT) -> dict:
     }
 
 
+CAPTIONER_SENTENCES = 200  # the embedded captioner's sentences among the successor counts (see main)
+SUCCESSOR_WEIGHT = 2.0  # Witten-Bell: the escape grows with distinct successors (cross-validated, see main)
+SUCCESSOR_MIN_COUNT = 1  # keys seen at least this often get a table (cross-validated)
+
+
+def successor_counts(texts: list[str], head: set[str]) -> dict[str, Counter]:
+    """For each key (a word in lower case, a punctuation mark, "" at the start), the head words
+    that follow it; spaces keep the key, digits and other characters end it (as the codec does)."""
+    from pcimg.format import prompt_model as pm
+
+    punct_index = {c: i for i, c in enumerate(PUNCT)}
+    fake = type("M", (), {"punct_index": punct_index})
+    follow: dict[str, Counter] = {}
+    for text in texts:
+        key: str | None = pm.TEXT_START
+        for piece in pm.pieces(text):
+            cls = pm._class_of(piece, fake)
+            if cls == pm.WORD and key is not None and pm._case_of(piece) != pm.MIXED and piece.lower() in head:
+                follow.setdefault(key, Counter())[piece.lower()] += 1
+            key = pm._next_key(cls, piece, key)
+    return follow
+
+
+def captioner_sentences(count: int, seed: int = 1) -> list[str]:
+    """What the embedded descriptor captioner writes, on random pictures (a few flat colour
+    areas, some grey ones): its grammar and words, so that the default encoder's prompts are
+    cheap. No photograph is read."""
+    import numpy as np
+
+    from pcimg.codec.captioners import describe_colours
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(count):
+        picture = np.empty((24, 32, 3))
+        rows = np.sort(rng.integers(1, 24, size=2))
+        for band, (top, bottom) in enumerate(((0, rows[0]), (rows[0], rows[1]), (rows[1], 24))):
+            colour = rng.uniform(0, 255, size=3)
+            if rng.random() < 0.3:
+                colour[:] = colour.mean()
+            width = int(rng.integers(8, 33)) if band == 1 else 32
+            picture[top:bottom] = colour
+            picture[top:bottom, width:] = rng.uniform(0, 255, size=3)
+        grey = rng.random() < 0.1
+        out.append(describe_colours(picture.mean(axis=2) if grey else picture))
+    return out
+
+
+def build_successors(texts: list[str], base: dict, weight: float = SUCCESSOR_WEIGHT,
+                     min_count: int = SUCCESSOR_MIN_COUNT) -> dict:  # fmt: skip
+    """Successor tables: for a key seen n times with d distinct successors, a listed word w
+    gets l * count(w) / n + (1 - l) * p1(w) with l = n / (n + weight * d) and p1 codec 3's
+    head-table probability; the escape keeps the rest."""
+    index = {w: i for i, w in enumerate(base["head_words"])}
+    unigram = {w: base["head_freqs"][i + 2] / TOTAL for w, i in index.items()}
+    keys, words, freqs = [], [], []
+    for key, counts in sorted(successor_counts(texts, set(index)).items()):
+        n, d = sum(counts.values()), len(counts)
+        if n < min_count:
+            continue
+        share = n / (n + weight * d)
+        listed = sorted(counts, key=lambda w: (-counts[w], w))
+        probs = [share * counts[w] / n + (1 - share) * unigram[w] for w in listed]
+        keys.append(key)
+        words.append([index[w] for w in listed])
+        freqs.append(quantise([max(1e-9, 1 - sum(probs)), *probs]))
+    return {"name": "pcimg-en-v2", "format": 1, "keys": keys, "words": words, "freqs": freqs}
+
+
+def cross_validate_successors(texts: list[str]) -> None:
+    """Mean coded bytes on each half of the training split, tables built on the other half; and
+    on captioner sentences not counted (another seed), against the smaller of codecs 3 and 5."""
+    import pcimg.format.prompt_model as pm
+
+    half = len(texts) // 2
+    held_sentences = captioner_sentences(300, seed=2)
+    runs = [(w, c, CAPTIONER_SENTENCES) for w in (1.0, 2.0, 4.0) for c in (1, 3, 10)]
+    runs += [(SUCCESSOR_WEIGHT, SUCCESSOR_MIN_COUNT, n) for n in (0, 50, 1000)]
+    for weight, min_count, sentences in runs:
+        sizes, base_sizes, captioner = [], [], []
+        for fit, held in ((texts[:half], texts[half:]), (texts[half:], texts[:half])):
+            base = build(fit)
+            extra = captioner_sentences(sentences)
+            m1, m2 = pm.Model(base), pm.Model(base, build_successors(fit + extra, base, weight, min_count))
+            sizes += [len(pm.encode(t, m2)) for t in held]
+            base_sizes += [len(pm.encode(t, m1)) for t in held]
+            captioner += [min(len(pm.encode(t, m1)), len(pm.encode(t, m2))) for t in held_sentences]
+        print(f"weight {weight}, min count {min_count}, {sentences} captioner sentences: "
+              f"{sum(sizes) / len(sizes):.2f} bytes per caption (codec 3: {sum(base_sizes) / len(base_sizes):.2f}); "
+              f"captioner sentences {sum(captioner) / len(captioner):.2f}")  # fmt: skip
+
+
 def cross_validate(texts: list[str]) -> None:
     """Print mean coded bytes on each half of the training split for models built on the other."""
     import pcimg.format.prompt_model as pm
@@ -161,12 +255,17 @@ def main() -> None:
     train = read_train(Path(args[0]) if args else ROOT.parent / "shared" / "captions" / "train-gpt4v.csv")
     if "--cross-validate" in sys.argv:
         cross_validate(train)
+        cross_validate_successors(train)
         return
     OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(build(train), ensure_ascii=False, separators=(",", ":")), "utf-8")
+    base = build(train)
+    OUT.write_text(json.dumps(base, ensure_ascii=False, separators=(",", ":")), "utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    successors = build_successors(train + captioner_sentences(CAPTIONER_SENTENCES), base)
+    OUT_V2.write_text(json.dumps(successors, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    print(f"wrote {OUT_V2} ({OUT_V2.stat().st_size} bytes)")
     ZSTD_DICT.write_bytes(build_zstd_dictionary(train))
-    for built in (OUT, ZSTD_DICT):
+    for built in (OUT, OUT_V2, ZSTD_DICT):
         (PACKAGED / built.name).write_bytes(built.read_bytes())  # the wheel's checked copy
     print(f"wrote {ZSTD_DICT} ({ZSTD_DICT.stat().st_size} bytes)")
 

@@ -25,9 +25,9 @@ import pcimg
 from pcimg import DecodeDigest, Descriptor, EncoderInfo, ModelRef, PciFile, Prompt, Recipe, SourceInfo
 from pcimg.codec import thumb_search, wavelet_colour, wavelet_embedded, wavelet_search
 from pcimg.codec.parametric import KNOWN
-from pcimg.format import prompt_model
+from pcimg.format import prompt_codecs, prompt_model
 from pcimg.format.describe import describe
-from pcimg.format.registry import SIGNATURE
+from pcimg.format.registry import PROMPT_CODECS, SIGNATURE
 from pcimg.format.schema import encode_varint
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +72,23 @@ def part(code: int, payload: bytes) -> bytes:
 RAW_X = part(0x04, b"\x00x")
 
 
+def format_1_3(build):
+    """The writer as it was up to format 1.3 (these vectors must not change): prompt codecs up to
+    4, and a person's prompt named by a ``pcimg/user-prompt`` captioner entry."""
+
+    def built(*args, **kwargs):
+        saved = prompt_codecs.available, pcimg.api.PERSON_ENTRY
+        older = tuple(c for c in saved[0]() if PROMPT_CODECS.by_code(c).since <= 3)
+        prompt_codecs.available, pcimg.api.PERSON_ENTRY = (lambda: older), ModelRef("captioner", "pcimg/user-prompt")
+        try:
+            return build(*args, **kwargs)
+        finally:
+            prompt_codecs.available, pcimg.api.PERSON_ENTRY = saved
+
+    return built
+
+
+@format_1_3
 def valid_vectors() -> dict[str, tuple[str, bytes]]:
     small = photo((48, 32))
     basic = encode_v1(small, prompt="two parrots", max_bytes=80, seed=7, texture=False)
@@ -282,6 +299,27 @@ def embedded_vectors() -> dict[str, tuple[str, PciFile]]:
     }
 
 
+def prompt_v2_vectors() -> dict[str, tuple[str, bytes]]:
+    """Format 1.4: prompt codec 5, and a person's prompt without a captioner entry."""
+    caption = "The image shows a red barn in a snowy field, with a pale blue sky in the background."
+    unicode = "iPhone 12 on a café table. The 3 cats — 日本 🌸! A Zyxwv dog"
+    return {
+        "prompt-model-v2": (
+            "prompt only, static English model with successor tables (codec 5)",
+            pcimg.write(PciFile(16, 16, prompt=Prompt.from_text(caption, "pcimg-en-v2"))),
+        ),
+        "prompt-model-v2-unicode": (
+            "codec 5 with mixed case, digits, spelled words, non-ASCII characters and keys that end",
+            pcimg.write(PciFile(16, 16, prompt=Prompt.from_text(unicode, "pcimg-en-v2"))),
+        ),
+        "person-prompt": (
+            "what pcimg.encode writes for a person's prompt: no captioner entry, the smallest codec",
+            pcimg.encode(photo((48, 32)), prompt="Two macaws perched on a branch in the rain forest.", max_bytes=200),
+        ),
+    }
+
+
+@format_1_3
 def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
     """name -> (defect, bytes, stage); what a reader must report is in ``expected_errors``."""
     header3 = b"\x03\x03\x00"  # a 4x4 working picture, no smoothing
@@ -429,6 +467,16 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             with_crc(hx + part(0x04, b"\x03\x03" + bytes([0x00, 0x10, 0x00, 0x00]))),
             "parse",
         ),
+        "prompt-model-v2-trailing": (
+            "codec 5 payload of a valid prompt followed by 8 bytes the decoder never reads",
+            with_crc(hx + part(0x04, b"\x05\x01" + prompt_model.encode("x", prompt_model.model_v2()) + b"\x01" * 8)),
+            "parse",
+        ),
+        "prompt-model-v2-overrun": (
+            "codec 5 payload whose first word runs past the declared length of 2 bytes",
+            with_crc(hx + part(0x04, b"\x05\x02" + prompt_model.encode("xyz abc", prompt_model.model_v2()))),
+            "parse",
+        ),
         "texture-padding-nibble": (
             "texture payload for a 3x3 grid whose unused final nibble is 5",
             pcimg.write(PciFile(4, 4, descriptors=(Descriptor(2, 1, 0, bytes([3, 3, 16]) + bytes(4) + b"\x05"),))),
@@ -518,6 +566,7 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
     return vectors
 
 
+@format_1_3
 def expected_errors() -> dict[str, tuple[str, int | None]]:
     """name -> (field, offset) a reader must report, worked out by hand from SPEC.md §5.4's offset
     rule and the bytes ``invalid_vectors`` builds, not by running pcimg (which must agree)."""
@@ -554,6 +603,8 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "prompt-zstd-checksum": ("prompt.data", payload + 2),
         "prompt-model-overrun": ("prompt.data", payload + 2),
         "prompt-model-trailing": ("prompt.data", payload + 2),
+        "prompt-model-v2-overrun": ("prompt.data", payload + 2),
+        "prompt-model-v2-trailing": ("prompt.data", payload + 2),
         "model-id-escape": ("models.id", payload + 3),  # after count, role, form
         "model-id-three-segments": ("models.id", payload + 3),  # the id field, after count, role, form
         "model-registered-as-id": ("models.id", payload + 3),  # the id that should have been a code
@@ -588,6 +639,7 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
     }
 
 
+@format_1_3
 def bare_valid_vectors() -> dict[str, tuple[str, bytes]]:
     """Bare-form files: both bodies, both header flags, and what the encoder writes at tiny budgets."""
     valid = valid_vectors()
@@ -637,6 +689,7 @@ def bare_head(minor: int = 0, colour: bool = False, seed: bool = False, parts: b
     return bytes([minor << 3 | colour << 2 | seed << 1 | parts])
 
 
+@format_1_3
 def bare_invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
     """name -> (defect, bare bytes, stage); what a reader must report is in ``bare_expected_errors``."""
     size = b"\x04\x04"  # width 4, height 4
@@ -693,6 +746,7 @@ def bare_invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
     }
 
 
+@format_1_3
 def bare_expected_errors() -> dict[str, tuple[str, int | None]]:
     """name -> (field, offset) by SPEC.md 5.5's offsets: the head is byte 0, a 4x4 size bytes 1-2,
     so a body (or a flagged colour or seed) starts at byte 3."""
@@ -734,7 +788,7 @@ def main() -> None:
     for folder in ("valid", "invalid", "bare/valid", "bare/invalid"):
         shutil.rmtree(HERE / folder, ignore_errors=True)
         (HERE / folder).mkdir(parents=True)
-    for name, (text, data) in valid_vectors().items():
+    for name, (text, data) in (valid_vectors() | prompt_v2_vectors()).items():
         write_valid(HERE / "valid" / f"{name}.pci", text, data, bare=False)
     for name, (defect, data, stage) in invalid_vectors().items():
         write_invalid(HERE / "invalid" / f"x-{name}.pci", name, defect, data, stage, bare=False)
