@@ -358,3 +358,20 @@ def test_text_comparisons_are_case_sensitive_and_patterns_whole_string():
     with pytest.raises(PciError) as err:
         pcimg.write(PciFile(8, 8, prompt=Prompt.from_text("x", "raw"), models=(ModelRef("generator", "a/b/c"),)))
     assert err.value.field == "models.id"
+
+
+def test_memoised_parts_build_what_the_schema_builds():
+    """Small parts are memoised by value: equal values give the schema's bytes, a changed value
+    new bytes, and a list where a tuple belongs is still written (built without the memo)."""
+    from pcimg.format import container
+    from pcimg.format.schema import build_payload
+
+    prompt = Prompt.from_text("two parrots on a branch", "pcimg-en-v2")
+    pci = PciFile(8, 8, prompt=prompt, models=(ModelRef("captioner", "pcimg/descriptor-captioner"),))
+    first = pcimg.write(pci)
+    assert pcimg.write(pci) == first and pcimg.read(first) == pci.replace(minor_version=4)
+    assert container._small_part_payload("prompt", prompt) == build_payload("prompt", container._unprompt(prompt))
+    other = pcimg.write(pci.replace(prompt=Prompt.from_text("two parrots on a rock", "pcimg-en-v2")))
+    assert other != first and pcimg.read(other).prompt.text == "two parrots on a rock"
+    listed = pcimg.write(pci.replace(metadata=[("title", "parrots")]))  # type: ignore[arg-type]
+    assert pcimg.read(listed).metadata == (("title", "parrots"),)

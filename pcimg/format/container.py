@@ -9,6 +9,7 @@ descriptor kinds, the prompt decoding to its declared length).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ from .schema import (
     PCI_HEAD,
     PROMPT_RAW,
     FieldError,
+    build_payload,
     encode_varint,
 )
 
@@ -415,11 +417,10 @@ def _built(pci: PciFile, bare: bool) -> bytes:
             raise PciError(f"extra part 0x{part.type:02x} is a registered type", field="part.type")
         if not is_ancillary(part.type):
             raise PciError(f"cannot write unknown critical part 0x{part.type:02x}", field="part.type")
-    parts = [
-        {"type": PARTS.code(name), "name": name, "value": _UNCONVERT[name](getattr(pci, name))}
-        for name in _PART_FIELDS
-        if getattr(pci, name)
-    ]
+    try:
+        parts = [_part(name, getattr(pci, name)) for name in _PART_FIELDS if getattr(pci, name)]
+    except FieldError as exc:
+        raise PciError(exc.reason, field=exc.field) from None
     parts += [{"type": p.type, "name": None, "value": p.payload} for p in pci.extra_parts]
     header = {
         "width": pci.width,
@@ -436,6 +437,26 @@ def _built(pci: PciFile, bare: bool) -> bytes:
         return PCI_BARE.build(value) if bare else PCI_FILE.build(value)
     except FieldError as exc:
         raise PciError(exc.reason, field=exc.field) from None
+
+
+def _part(name: str, value: Any) -> dict:
+    """A part for ``build_parts``: the descriptors as a value its schema builds (the bare form may
+    lift their entry into its head), every other part as its payload bytes, memoised."""
+    if name == "descriptors":
+        return {"type": PARTS.code(name), "name": name, "value": _UNCONVERT[name](value)}
+    try:
+        payload = _small_part_payload(name, value)
+    except TypeError:  # an unhashable value (a list where a tuple belongs): built, not memoised
+        payload = build_payload(name, _UNCONVERT[name](value))
+    return {"type": PARTS.code(name), "name": None, "value": payload}
+
+
+@functools.lru_cache(maxsize=64)
+def _small_part_payload(name: str, value: Any) -> bytes:
+    """Why memoised: a size search (the encoder's budget fit, re-budgeting) rebuilds the same
+    prompt, manifest and recipe for every candidate, and each build through construct costs
+    10-25 us. These parts are small (a prompt is at most 4 KiB); the descriptors are not kept."""
+    return build_payload(name, _UNCONVERT[name](value))
 
 
 def lowest_minor(pci: PciFile) -> int:

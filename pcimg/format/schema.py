@@ -549,6 +549,11 @@ class Body(Construct):
         return obj
 
 
+def build_payload(name: str, value) -> bytes:
+    """A registered part's payload bytes, built by its schema (the parts' framing is ``build_parts``)."""
+    return _build_field(name, PART_SCHEMAS[name], value)
+
+
 def _build_field(name: str, schema: Construct, value) -> bytes:
     try:
         return schema.build(value)
