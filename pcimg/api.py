@@ -20,7 +20,7 @@ from .backends.efficientnet import caption_labels
 from .backends.store import reference_for
 from .codec import wavelet_embedded
 from .codec.captioners import describe_colours
-from .codec.encoder import DEFAULT_MAX_BYTES, WORKING_LONG_SIDE, encode_image
+from .codec.encoder import DEFAULT_MAX_BYTES, DRAFT_LONG_SIDE, WORKING_LONG_SIDE, encode_image
 from .codec.parametric import DEFAULT_MAX_PIXELS, render
 from .codec.prepare import WHITE, AlphaFlattenedWarning, has_alpha, prepare
 from .codec.rebudget import rebudget as rebudget_file
@@ -85,9 +85,13 @@ def _load(opened: Image.Image, draft_side: int | None) -> tuple[Image.Image, tup
 
 
 def caption(
-    image: Image.Image, captioner: str, background: tuple[int, int, int] = WHITE
+    image: Image.Image,
+    captioner: str,
+    background: tuple[int, int, int] = WHITE,
+    prepared: tuple[np.ndarray, str] | None = None,
 ) -> tuple[str | None, ModelRef | None]:
-    """(prompt, manifest entry) from one of the embedded captioners."""
+    """(prompt, manifest entry) from one of the embedded captioners; ``prepared`` is
+    ``prepare(image, background, WORKING_LONG_SIDE)`` when the caller has it."""
     if captioner not in EMBEDDED_CAPTIONERS:
         raise PciError(
             f"unknown captioner {captioner!r}; embedded ones: {', '.join(EMBEDDED_CAPTIONERS)}", field="captioner"
@@ -98,7 +102,8 @@ def caption(
     if captioner == "efficientnet":
         return caption_labels(image), ModelRef("captioner", model)
     # a 32-pixel-wide thumbnail decides: a reduced copy names the same colours at a fraction of the cost
-    return describe_colours(prepare(image, background, WORKING_LONG_SIDE)[0]), ModelRef("captioner", model)
+    array = (prepared or prepare(image, background, WORKING_LONG_SIDE))[0]
+    return describe_colours(array), ModelRef("captioner", model)
 
 
 def encode_pci(
@@ -139,12 +144,13 @@ def encode_pci(
     then decodes candidates with it. ``pin_digest`` stores the weights' SHA-256.
     """
     draft = (texture is None or not texture) and base in ("wavelet", "embedded") and seed_search <= 1
-    img, full_size = _open_image(image, WORKING_LONG_SIDE if draft else None)
+    img, full_size = _open_image(image, DRAFT_LONG_SIDE if draft else None)
     if has_alpha(img):
         warnings.warn(f"the image's transparency is flattened onto background {background}: .pci v1 has no alpha",
                       AlphaFlattenedWarning, stacklevel=2)  # fmt: skip
     user_prompt = prompt is not None
     ref: ModelRef | None
+    prepared: tuple[np.ndarray, str] | None = None
     if user_prompt:
         ref = PERSON_ENTRY  # None: a prompt with no captioner named is a person's (SPEC 6.1)
     elif captioner == "transformers":
@@ -153,7 +159,11 @@ def encode_pci(
         options = CaptionOptions(max_new_tokens=caption_max_tokens, num_beams=caption_beams)
         prompt, ref = model_caption(img, captioner_model, options, pin_digest=pin_digest)
     else:
-        prompt, ref = caption(img, captioner, background)
+        # the wavelet bases and the descriptor captioner read the same reduced copy: made once
+        shared = draft and EMBEDDED_CAPTIONERS.get(captioner) is not None and captioner != "efficientnet"
+        if shared:
+            prepared = prepare(img, background, WORKING_LONG_SIDE)
+        prompt, ref = caption(img, captioner, background, prepared)
     extra_models: tuple[ModelRef, ...] = ()
     if generator is not None and _generator_id(generator) != "pcimg/parametric":
         extra_models = (reference_for(generator, "generator", pin_digest=pin_digest)[1],)
@@ -176,6 +186,7 @@ def encode_pci(
         full_size=full_size,
         bare=bare,
         declared_size=declared_size,
+        prepared=prepared,
     )
 
 

@@ -46,7 +46,8 @@ def test_model_codec_edge_cases(text, model):
 
 def test_v2_codes_a_listed_successor_with_its_table_and_other_words_through_the_escape():
     m = pm.model_v2()
-    after_the = m.successors["the"]
+    after_the = m.successors("the")
+    assert after_the is not None and m.successors(None) is None and m.successors("zzzzq") is None
     listed, unlisted = after_the.words[0], next(w for w in m.head_words if w not in after_the.index)
     # a word after "the": the listed one costs its successor entry only, the other pays the escape
     assert len(pm.encode(f"the {listed}. " * 8, m)) < len(pm.encode(f"the {unlisted}. " * 8, m))

@@ -34,6 +34,10 @@ MIN_TEXTURE_BUDGET = 300
 # 32 bytes cost the picture 0.38 dB (codec v2 log). Model captions and people's prompts stay.
 PROMPT_SHARE = 0.1
 WORKING_LONG_SIDE = 1024  # the wavelet base's analysis copy: 4x the largest working picture
+# A JPEG is decoded at the smallest DCT scale (Pillow's draft) that keeps this long side, 2x the
+# largest working picture: on 6000x4000 photos the same PSNR as keeping 1024 (22.21 / 22.20 dB
+# over 6 upscaled Kodak images at 491 and 983 B) in 0.18 s instead of 0.24 s (the 1/8 scale).
+DRAFT_LONG_SIDE = 512
 
 
 @dataclass(frozen=True)
@@ -321,6 +325,7 @@ def encode_image(
     full_size: tuple[int, int] | None = None,
     bare: bool = False,
     declared_size: tuple[int, int] | int | None = None,
+    prepared: tuple[np.ndarray, str] | None = None,
 ) -> PciFile:
     """Encode to a PciFile that fits ``max_bytes`` when written (``bare``: in the bare form;
     see ``pcimg.encode``).
@@ -334,6 +339,8 @@ def encode_image(
     ``full_size`` is the image's size before a JPEG draft decode (``image`` may be smaller).
     ``declared_size`` is the width and height the file states (default: the image's), or a long
     side with the image's aspect ratio: a placeholder may state a small size, which costs fewer bytes.
+    ``prepared`` is ``prepare(image, background, WORKING_LONG_SIDE)`` when the caller has made
+    it already (the API, for the captioner): used where the wavelet bases would make it again.
     """
     if base not in BASES:
         raise PciError(f"base must be one of {sorted(BASES)}, not {base!r}", field="base")
@@ -345,7 +352,10 @@ def encode_image(
     # The wavelet base needs at most a 256-pixel picture and a 512-pixel reference: work on a
     # reduced copy (texture and seed search measure full-resolution detail, so not with them).
     reduce_to = WORKING_LONG_SIDE if base in ("wavelet", "embedded") and not use_texture and seed_search <= 1 else None
-    array, colour_name = prepare(image, background, reduce_to)
+    if prepared is not None and reduce_to == WORKING_LONG_SIDE:
+        array, colour_name = prepared
+    else:
+        array, colour_name = prepare(image, background, reduce_to)
     if reduce_to is None and (array.shape[1], array.shape[0]) != image_size:
         raise PciError("a draft-decoded image cannot carry texture or a seed search", field="image")
     coder = BASES[base](array, colour_name)

@@ -12,6 +12,7 @@ the table files and the procedure.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,7 +67,7 @@ class Successors:
 
 class Model:
     def __init__(self, data: dict, successors: dict | None = None) -> None:
-        self.name = data["name"] if successors is None else successors["name"]
+        self.name = data["name"]
         self.classes = [Table.from_freqs(f) for f in data["class_freqs"]]
         self.cases = [Table.from_freqs(f) for f in data["case_freqs"]]
         self.head_words = data["head_words"]
@@ -82,12 +83,35 @@ class Model:
         self.head_index = {w: i + 2 for i, w in enumerate(self.head_words)}
         self.tail_index = {w: i for i, w in enumerate(self.tail_words)}
         self.punct_index = {c: i for i, c in enumerate(self.punct)}
-        self.successors: dict[str, Successors] = {}
+        self._successor_data: dict[str, tuple[list[int], list[int]]] = {}
+        self._successors: dict[str, Successors] = {}
         if successors is not None:
-            for key, words, freqs in zip(successors["keys"], successors["words"], successors["freqs"], strict=True):
-                listed = [self.head_words[i] for i in words]
-                self.successors[key] = Successors(Table.from_freqs(freqs), listed,
-                                                  {w: j + 1 for j, w in enumerate(listed)})  # fmt: skip
+            self._add_successors(successors)
+
+    def with_successors(self, successors: dict) -> Model:
+        """This model plus successor tables (codec 5), sharing this model's tables."""
+        extended = copy.copy(self)
+        extended._add_successors(successors)
+        return extended
+
+    def _add_successors(self, successors: dict) -> None:
+        # built on first use: a prompt meets a few dozen of the ~3000 keys
+        self.name = successors["name"]
+        self._successors = {}
+        self._successor_data = dict(zip(successors["keys"], zip(successors["words"], successors["freqs"],
+                                                                strict=True), strict=True))  # fmt: skip
+
+    def successors(self, key: str | None) -> Successors | None:
+        """The successor table of ``key`` (v2), or None: no table for it, or the key is none."""
+        if key is None:
+            return None
+        table = self._successors.get(key)
+        if table is None and key in self._successor_data:
+            words, freqs = self._successor_data[key]
+            listed = [self.head_words[i] for i in words]
+            table = Successors(Table.from_freqs(freqs), listed, {w: j + 1 for j, w in enumerate(listed)})
+            self._successors[key] = table
+        return table
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +121,7 @@ def model() -> Model:
 
 @lru_cache(maxsize=1)
 def model_v2() -> Model:
-    return Model(packaged_json(TABLE_FILE), packaged_json(SUCCESSOR_FILE))
+    return model().with_successors(packaged_json(SUCCESSOR_FILE))
 
 
 def _next_key(piece_class: int, piece: str, key: str | None) -> str | None:
@@ -161,7 +185,7 @@ def encode(text: str, m: Model | None = None) -> bytes:
                     m.mixed_letters.encode(enc, 1 + (ord(ch) - 97 if ch.islower() else 26 + ord(ch) - 65))
                 m.mixed_letters.encode(enc, 0)
             else:
-                _encode_word(enc, m, piece.lower(), m.successors.get(key) if key is not None else None)
+                _encode_word(enc, m, piece.lower(), m.successors(key))
         elif piece_class == PUNCT:
             m.punct_table.encode(enc, m.punct_index[piece])
         elif piece_class == DIGIT:
@@ -214,7 +238,7 @@ def decode(data: bytes, declared: int, m: Model | None = None) -> bytes:
         piece_class = symbol(classes[context])
         if piece_class == WORD:
             case = symbol(cases[0 if sentence_start else 1])
-            piece = _decode_word(dec, m, case, declared - size, successors.get(key) if key is not None else None)
+            piece = _decode_word(dec, m, case, declared - size, successors(key))
             size += len(piece)
             sentence_start = False
             context = AFTER_WORD
