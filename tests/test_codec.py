@@ -274,8 +274,12 @@ def test_banded_decode_equals_whole_decode(photo, monkeypatch):
 
     pci = pcimg.encode_pci(photo, max_bytes=491)
     whole = np.asarray(pcimg.decode(pci, size=(300, 200)))
-    monkeypatch.setattr(parametric, "BAND_PIXELS", 300 * 7)  # 7-row bands, a partial one at the end
+    monkeypatch.setattr(parametric, "WORKING_BAND_PIXELS", 300 * 7)  # 7-row bands, a partial one at the end
     assert np.array_equal(np.asarray(pcimg.decode(pci, size=(300, 200))), whole)
+    dct = pcimg.encode_pci(photo, max_bytes=491, base="dct")
+    whole = np.asarray(pcimg.decode(dct, size=(300, 200)))
+    monkeypatch.setattr(parametric, "BAND_PIXELS", 300 * 7)
+    assert np.array_equal(np.asarray(pcimg.decode(dct, size=(300, 200))), whole)
 
 
 def test_output_pixel_limit_and_memory_errors_are_pci_errors(photo, monkeypatch):

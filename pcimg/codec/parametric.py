@@ -26,6 +26,10 @@ BASE_KINDS = (dct_colour.KIND, wavelet_colour.KIND, wavelet_thumb.KIND, wavelet_
 
 DEFAULT_MAX_PIXELS = 2 * 89_478_485  # Pillow's decompression-bomb error threshold
 BAND_PIXELS = 1 << 18  # pixels decoded at a time: memory follows the band, not the image
+# Bands of a resampled working picture (kinds 3-5) are smaller: they stay in the CPU cache, and
+# 768x512 decodes in 21.6 ms against 30.8 in bands of 1 << 18 (same pixels). Kind 1's synthesis
+# pays a setup per band and keeps the larger ones (24 MP: 0.70 s against 1.20 s in small bands).
+WORKING_BAND_PIXELS = 1 << 15
 
 
 def output_size(
@@ -111,7 +115,7 @@ def render(
 ) -> Image.Image:
     """Decode with the embedded generator; ``detail=False`` gives the base layer alone.
 
-    Works in horizontal bands of about BAND_PIXELS pixels, so memory is the 8-bit output plus
+    Works in horizontal bands of about BAND_PIXELS (or WORKING_BAND_PIXELS) pixels, so memory is the 8-bit output plus
     a constant; every band is exact, so the pixels equal a whole-image decode.
     """
     check_descriptors(pci)
@@ -155,7 +159,7 @@ def _render(pci: PciFile, width: int, height: int, detail: bool) -> Image.Image:
     rgb = pci.colour == "rgb"
     mode = "RGB" if rgb else "L"
     out = Image.new(mode, (width, height))  # bands are pasted in: no second full-size copy
-    band = max(1, BAND_PIXELS // width)
+    band = max(1, (BAND_PIXELS if working is None else WORKING_BAND_PIXELS) // width)
     for top in range(0, height, band):
         bottom = min(height, top + band)
         if working is not None:

@@ -162,22 +162,31 @@ def _code_band(
             sibling_cache[y] = flags
         return sibling_cache[y]
 
+    bit = coder.bit
+    uint = rc.decode_uint if decoding else rc.encode_uint
+    sign_base = group * 3
+    mag_by_class = [mag[group * 3 + min(nc, 2)] for nc in range(NEIGHBOUR_CLASSES)]
     for by, y0 in enumerate(range(0, height, BLOCK)):
         y1 = min(y0 + BLOCK, height)
+        # the parent rows under this block row, OR-ed: a block's parent flag reads a slice of it
+        parent_any: list[bool] | None = None
+        if parent and ph and pw:
+            under = parent[min(y0 >> 1, ph - 1) : min((y1 + 1) >> 1, ph)]
+            parent_any = [any(column) for column in zip(*under, strict=True)]
+        block_row, block_above = block_nz[by], block_nz[by - 1] if by else None
         for bx, x0 in enumerate(range(0, width, BLOCK)):
             x1 = min(x0 + BLOCK, width)
-            near = (block_nz[by][bx - 1] if bx else 0) + (block_nz[by - 1][bx] if by else 0)
+            near = (block_row[bx - 1] if bx else 0) + (block_above[bx] if block_above else 0)
             parent_nz = 0
-            if parent and ph and pw:
-                parent_nz = _any_nonzero(parent, min(y0 >> 1, ph - 1), min((y1 + 1) >> 1, ph), min(x0 >> 1, pw - 1),
-                                         min((x1 + 1) >> 1, pw))  # fmt: skip
+            if parent_any is not None:
+                parent_nz = 1 if any(parent_any[min(x0 >> 1, pw - 1) : min((x1 + 1) >> 1, pw)]) else 0
             block_ctx = (block_base + near) * 2 + parent_nz
             if decoding:
-                nonzero = coder.bit(ctx.block, block_ctx)
+                nonzero = bit(ctx.block, block_ctx)
             else:
                 nonzero = _any_nonzero(band, y0, y1, x0, x1)
-                coder.bit(ctx.block, block_ctx, nonzero)
-            block_nz[by][bx] = nonzero
+                bit(ctx.block, block_ctx, nonzero)
+            block_row[bx] = nonzero
             if not nonzero:
                 continue
             for y in range(y0, y1):
@@ -207,22 +216,23 @@ def _code_band(
                         pm = (2 if pv > 1 or pv < -1 else 1) if pv else 0
                     sib = 1 if sibling_row is not None and sibling_row[x] else 0
                     sc = ((sig_base + nc) * 3 + pm) * 2 + sib
-                    signs = (w > 0) - (w < 0) + (n > 0) - (n < 0)
-                    sign_ctx = group * 3 + (0 if signs == 0 else 1 if signs > 0 else 2)
-                    mag_ctx = mag[group * 3 + (nc if nc < 2 else 2)]
                     if decoding:
-                        if coder.bit(sig, sc):
-                            negative = coder.bit(sign, sign_ctx)
-                            m = rc.decode_uint(coder, mag_ctx) + 1
+                        v = bit(sig, sc)
+                    else:
+                        v = row[x]
+                        bit(sig, sc, 1 if v else 0)
+                    if v:  # sign and magnitude, with contexts from the west and north values
+                        signs = (w > 0) - (w < 0) + (n > 0) - (n < 0)
+                        sign_ctx = sign_base + (0 if signs == 0 else 1 if signs > 0 else 2)
+                        if decoding:
+                            negative = bit(sign, sign_ctx)
+                            m = uint(coder, mag_by_class[nc]) + 1
                             if m > MAX_MAGNITUDE:
                                 raise ValueError(f"coefficient magnitude {m} above 2**20")
                             row[x] = -m if negative else m
-                    else:
-                        v = row[x]
-                        coder.bit(sig, sc, 1 if v else 0)
-                        if v:
-                            coder.bit(sign, sign_ctx, 1 if v < 0 else 0)
-                            rc.encode_uint(coder, mag_ctx, abs(v) - 1)
+                        else:
+                            bit(sign, sign_ctx, 1 if v < 0 else 0)
+                            uint(coder, mag_by_class[nc], abs(v) - 1)
 
 
 def code_plane(coder: Coder, ctx: Contexts, bands: list, decoding: bool) -> None:
