@@ -163,7 +163,7 @@ def _code_band(
         return sibling_cache[y]
 
     bit = coder.bit
-    uint = rc.decode_uint if decoding else rc.encode_uint
+    decode_uint, encode_uint = rc.decode_uint, rc.encode_uint
     sign_base = group * 3
     mag_by_class = [mag[group * 3 + min(nc, 2)] for nc in range(NEIGHBOUR_CLASSES)]
     for by, y0 in enumerate(range(0, height, BLOCK)):
@@ -226,13 +226,13 @@ def _code_band(
                         sign_ctx = sign_base + (0 if signs == 0 else 1 if signs > 0 else 2)
                         if decoding:
                             negative = bit(sign, sign_ctx)
-                            m = uint(coder, mag_by_class[nc]) + 1
+                            m = decode_uint(coder, mag_by_class[nc]) + 1
                             if m > MAX_MAGNITUDE:
                                 raise ValueError(f"coefficient magnitude {m} above 2**20")
                             row[x] = -m if negative else m
                         else:
                             bit(sign, sign_ctx, 1 if v < 0 else 0)
-                            uint(coder, mag_by_class[nc], abs(v) - 1)
+                            encode_uint(coder, mag_by_class[nc], abs(v) - 1)
 
 
 def code_plane(coder: Coder, ctx: Contexts, bands: list, decoding: bool) -> None:
