@@ -488,28 +488,43 @@ function taps(nIn, nOut) {
   return { index, weight };
 }
 
-/** Resample a channels-interleaved integer image (rows x cols x ch) to outRows x outCols. */
-function resize(src, rows, cols, ch, outRows, outCols) {
-  const across = taps(cols, outCols), down = taps(rows, outRows);
+/** The horizontal pass of CODEC.md 9: rows x outCols x ch, Q6 (after the first shift). */
+function across(src, rows, cols, ch, outCols) {
+  const { index, weight } = taps(cols, outCols);
   const mid = new Float64Array(rows * outCols * ch);
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < outCols; x++) {
+      const i0 = (y * cols + index[x * 4]) * ch, i1 = (y * cols + index[x * 4 + 1]) * ch;
+      const i2 = (y * cols + index[x * 4 + 2]) * ch, i3 = (y * cols + index[x * 4 + 3]) * ch;
+      const w0 = weight[x * 4], w1 = weight[x * 4 + 1], w2 = weight[x * 4 + 2], w3 = weight[x * 4 + 3];
       for (let c = 0; c < ch; c++) {
-        let sum = 0;
-        for (let j = 0; j < 4; j++) sum += across.weight[x * 4 + j] * src[(y * cols + across.index[x * 4 + j]) * ch + c];
-        mid[(y * outCols + x) * ch + c] = floorDiv(sum + 128, 256);
+        const sum = w0 * src[i0 + c] + w1 * src[i1 + c] + w2 * src[i2 + c] + w3 * src[i3 + c];
+        mid[(y * outCols + x) * ch + c] = Math.floor((sum + 128) / 256);
       }
     }
   }
-  const out = new Float64Array(outRows * outCols * ch);
+  return mid;
+}
+
+/** The vertical pass into out (a Float64Array, or a Uint8ClampedArray that clamps to 0..255):
+ * sums of products below 2**53, so the float arithmetic is exact. */
+function down(mid, rows, outRows, rowLength, out) {
+  const { index, weight } = taps(rows, outRows);
   for (let y = 0; y < outRows; y++) {
-    for (let j = 0; j < 4; j++) {
-      const w = down.weight[y * 4 + j], row = down.index[y * 4 + j] * outCols * ch;
-      for (let k = 0; k < outCols * ch; k++) out[y * outCols * ch + k] += w * mid[row + k];
+    const r0 = index[y * 4] * rowLength, r1 = index[y * 4 + 1] * rowLength;
+    const r2 = index[y * 4 + 2] * rowLength, r3 = index[y * 4 + 3] * rowLength;
+    const w0 = weight[y * 4], w1 = weight[y * 4 + 1], w2 = weight[y * 4 + 2], w3 = weight[y * 4 + 3];
+    const start = y * rowLength;
+    for (let k = 0; k < rowLength; k++) {
+      out[start + k] = Math.floor((w0 * mid[r0 + k] + w1 * mid[r1 + k] + w2 * mid[r2 + k] + w3 * mid[r3 + k] + 524288) / 1048576);
     }
-    for (let k = 0; k < outCols * ch; k++) out[y * outCols * ch + k] = floorDiv(out[y * outCols * ch + k] + 524288, 1048576);
   }
   return out;
+}
+
+/** Resample a channels-interleaved integer image (rows x cols x ch) to outRows x outCols. */
+function resize(src, rows, cols, ch, outRows, outCols) {
+  return down(across(src, rows, cols, ch, outCols), rows, outRows, outCols * ch, new Float64Array(outRows * outCols * ch));
 }
 
 // ---------------------------------------------------------------- working picture (CODEC.md 8.5)
@@ -526,26 +541,37 @@ const SPATIAL = { 0: 256, 1: 205, 2: 164, 4: 105, 5: 84, 8: 43 };
 
 function smooth(pic, rows, cols, ch, s) {
   if (s === 0) return pic;
-  const lum = new Float64Array(rows * cols);
+  const lum = new Int32Array(rows * cols);
   for (let i = 0; i < rows * cols; i++) lum[i] = ch === 3 ? pic[i * 3] + 2 * pic[i * 3 + 1] + pic[i * 3 + 2] : 4 * pic[i];
+  // the brightness weight of every difference d = -1020 .. 1020, and the 25 spatial weights
+  const range = new Float64Array(2041);
+  for (let d = -1020; d <= 1020; d++) range[d + 1020] = Math.max(0, 4096 - floorDiv(64 * d * d, s * s));
+  const spatial = [];
+  for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) spatial.push(SPATIAL[dy * dy + dx * dx]);
   const out = new Uint8Array(pic.length);
-  const total = new Float64Array(ch);
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < cols; x++) {
-      total.fill(0);
-      let weights = 0;
-      const centre = lum[y * cols + x];
+      let weights = 0, t0 = 0, t1 = 0, t2 = 0, k = 0;
+      const centre = lum[y * cols + x] - 1020;
       for (let dy = -2; dy <= 2; dy++) {
-        const yy = Math.min(Math.max(y + dy, 0), rows - 1);
-        for (let dx = -2; dx <= 2; dx++) {
-          const xx = Math.min(Math.max(x + dx, 0), cols - 1);
-          const d = lum[yy * cols + xx] - centre;
-          const w = SPATIAL[dy * dy + dx * dx] * Math.max(0, 4096 - floorDiv(64 * d * d, s * s));
+        const base = Math.min(Math.max(y + dy, 0), rows - 1) * cols;
+        for (let dx = -2; dx <= 2; dx++, k++) {
+          const j = base + Math.min(Math.max(x + dx, 0), cols - 1);
+          const w = spatial[k] * range[lum[j] - centre];
           weights += w;
-          for (let c = 0; c < ch; c++) total[c] += w * pic[(yy * cols + xx) * ch + c];
+          if (ch === 3) {
+            t0 += w * pic[j * 3];
+            t1 += w * pic[j * 3 + 1];
+            t2 += w * pic[j * 3 + 2];
+          } else t0 += w * pic[j];
         }
       }
-      for (let c = 0; c < ch; c++) out[(y * cols + x) * ch + c] = floorDiv(total[c] + floorDiv(weights, 2), weights);
+      const half = floorDiv(weights, 2), i = (y * cols + x) * ch;
+      out[i] = floorDiv(t0 + half, weights);
+      if (ch === 3) {
+        out[i + 1] = floorDiv(t1 + half, weights);
+        out[i + 2] = floorDiv(t2 + half, weights);
+      }
     }
   }
   return out;
@@ -952,10 +978,13 @@ export function decode(bytes, size = {}) {
       : embedded
         ? embeddedPicture(embedded, file.colour)
         : thumbPicture(thumb, file.colour, file.width, file.height);
-    const out = resize(pic.pixels, pic.rows, pic.cols, ch, height, width);
-    for (let i = 0; i < out.length; i++) {
-      data[i] = detail ? clamp(clamp(out[i]) + floorDiv(detail[Math.floor(i / ch)] + 8, 16)) : clamp(out[i]);
+    const mid = across(pic.pixels, pic.rows, pic.cols, ch, width);
+    if (!detail) {
+      down(mid, pic.rows, height, width * ch, new Uint8ClampedArray(data.buffer)); // integers: clamped, not rounded
+      return { width, height, channels: ch, data };
     }
+    const out = down(mid, pic.rows, height, width * ch, new Float64Array(data.length));
+    for (let i = 0; i < out.length; i++) data[i] = clamp(clamp(out[i]) + floorDiv(detail[Math.floor(i / ch)] + 8, 16));
     return { width, height, channels: ch, data };
   }
   const dct = find(1);
