@@ -84,7 +84,7 @@ def resize_float(plane: np.ndarray, width: int, height: int) -> np.ndarray:
     across, down = taps(plane.shape[1], width), taps(plane.shape[0], height)
     rows = _pass(plane.astype(np.float64), across[:, 0], across[:, 1] / 16384.0, 1)
     weights = down[:, 1] / 16384.0
-    out = np.empty((height,) + rows.shape[1:])
+    out = np.empty((height, *rows.shape[1:]))
     for top in range(0, height, FLOAT_BAND_ROWS):
         bottom = top + FLOAT_BAND_ROWS
         out[top:bottom] = _pass(rows, down[top:bottom, 0], weights[top:bottom], 0)
