@@ -159,9 +159,7 @@ def encode_pci(
         options = CaptionOptions(max_new_tokens=caption_max_tokens, num_beams=caption_beams)
         prompt, ref = model_caption(img, captioner_model, options, pin_digest=pin_digest)
     else:
-        # the wavelet bases and the descriptor captioner read the same reduced copy: made once
-        shared = draft and EMBEDDED_CAPTIONERS.get(captioner) is not None and captioner != "efficientnet"
-        if shared:
+        if draft and captioner == "descriptor":  # it reads the wavelet bases' reduced copy: made once
             prepared = prepare(img, background, WORKING_LONG_SIDE)
         prompt, ref = caption(img, captioner, background, prepared)
     extra_models: tuple[ModelRef, ...] = ()
