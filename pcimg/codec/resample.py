@@ -75,17 +75,8 @@ def vertical_band(rows: np.ndarray, height: int, top: int, bottom: int) -> np.nd
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-FLOAT_BAND_ROWS = 64  # the vertical pass in bands whose four tap products stay in the CPU cache
-
-
 def resize_float(plane: np.ndarray, width: int, height: int) -> np.ndarray:
-    """The same kernel in floating point, for the encoder's estimates. The vertical pass runs
-    in bands of output rows (the same values: each row is computed alone), 2.3x faster at 384 px."""
+    """The same kernel in floating point, for the encoder's estimates."""
     across, down = taps(plane.shape[1], width), taps(plane.shape[0], height)
     rows = _pass(plane.astype(np.float64), across[:, 0], across[:, 1] / 16384.0, 1)
-    weights = down[:, 1] / 16384.0
-    out = np.empty((height, *rows.shape[1:]))
-    for top in range(0, height, FLOAT_BAND_ROWS):
-        bottom = top + FLOAT_BAND_ROWS
-        out[top:bottom] = _pass(rows, down[top:bottom, 0], weights[top:bottom], 0)
-    return out
+    return _pass(rows, down[:, 0], down[:, 1] / 16384.0, 0)
