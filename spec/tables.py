@@ -42,7 +42,9 @@ def render() -> str:
                 out.append(f"| 0x{e.code:02X} | `{e.name}` | {kind} | {e.text} |")
         else:
             out += ["| code | name | meaning | since |", "|---|---|---|---|"]
-            out += [f"| {e.code} | `{e.name}` | {e.text} | 1.{e.since} |" for e in table.entries]
+            for e in table.entries:
+                since = f"1.{e.since}" + "".join(f"; version {v}: 1.{m}" for v, m in e.versions if m > e.since)
+                out.append(f"| {e.code} | `{e.name}` | {e.text} | {since} |")
     out += ["", END]
     return "\n".join(out)
 

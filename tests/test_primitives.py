@@ -77,7 +77,7 @@ def test_integer_basis_tracks_the_cosine():
         assert err < 3e-4
 
 
-@pytest.mark.parametrize("name", ["dct-priors-v1.json", "wavelet-priors-v1.json"])
+@pytest.mark.parametrize("name", ["dct-priors-v1.json", "wavelet-priors-v1.json", "wavelet-priors-v2.json"])
 def test_codec_priors_match_the_spec_hash(name):
     from pathlib import Path
 

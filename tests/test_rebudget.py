@@ -121,10 +121,10 @@ def test_a_kind_3_file_kept_above_two_fifths_is_recoded_as_kind_5_and_cut(photo,
 
     recoded = R._as_embedded(pcimg.read(big))
     assert recoded is not None
-    whole = recoded.descriptors[0]
+    whole, original = recoded.descriptors[0], pcimg.read(big).descriptors[0]
     assert np.array_equal(  # the same picture, re-coded: nothing decoded to pixels and encoded again
         E.working_image(whole.payload, whole.quant, "rgb"),
-        pcimg.codec.wavelet_colour.working_image(pcimg.read(big).descriptors[0].payload, whole.quant, "rgb"),
+        pcimg.codec.wavelet_colour.working_image(original.payload, whole.quant, "rgb", original.version),
     )
     share = int(R.TRANSCODE_SHARE * len(big))
     for budget in (len(big) - 100, share + 1):

@@ -10,7 +10,7 @@ from PIL import Image
 
 import pcimg
 from pcimg import Descriptor, PciError, PciFile
-from pcimg.codec import lifting, resample, wavelet_search
+from pcimg.codec import lifting, resample, wavelet_coder2, wavelet_search
 from pcimg.codec import wavelet_colour as W
 from pcimg.codec.wavelet_coder import Contexts, code_plane
 from pcimg.primitives import rangecoder as rc
@@ -122,9 +122,14 @@ def test_resampler_paths_agree_and_keep_flat_areas_flat():
 band_values = st.integers(-40, 40) | st.just(0) | st.just(0) | st.integers(-(1 << 20), 1 << 20)
 
 
+CODERS = {1: (Contexts, code_plane), 2: (wavelet_coder2.Contexts, wavelet_coder2.code_plane)}
+
+
+@pytest.mark.parametrize("version", [1, 2])
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 40), st.integers(1, 40), st.data())
-def test_coder_round_trips_any_bands(width, height, data):
+def test_coder_round_trips_any_bands(version, width, height, data):
+    make, code = CODERS[version]
     template = W.empty_bands(width, height)
 
     def fill(band: list, values: st.SearchStrategy[int] = band_values) -> list:
@@ -134,9 +139,9 @@ def test_coder_round_trips_any_bands(width, height, data):
     ll_values = st.integers(-40, 40) | st.integers(-(1 << 19), 1 << 19)
     bands = [fill(template[0], ll_values)] + [tuple(fill(b) for b in t) for t in template[1:]]
     enc = rc.Encoder()
-    code_plane(enc, Contexts("luma"), bands, decoding=False)
+    code(enc, make("luma"), bands, decoding=False)
     decoded = W.empty_bands(width, height)
-    code_plane(rc.Decoder(enc.finish()), Contexts("luma"), decoded, decoding=True)
+    code(rc.Decoder(enc.finish()), make("luma"), decoded, decoding=True)
     assert decoded == bands
 
 
@@ -149,10 +154,10 @@ def test_the_encoder_predicts_the_decoders_picture_exactly(photo, colour):
     assert entry is not None
     indices = [W.quantise(b, 70, plane) for plane, b in enumerate(work.bands)]
     predicted = wavelet_search.picture(work, indices, 70, colour)
-    decoded = W.working_image(entry.payload, entry.quant, colour)
+    decoded = W.working_image(entry.payload, entry.quant, colour, entry.version)
     assert decoded.shape == ((48, 72, 3) if colour == "rgb" else (48, 72))
     assert np.array_equal(predicted, decoded)
-    width, height, planes = W.decode_payload(entry.payload, colour)
+    width, height, planes = W.decode_payload(entry.payload, colour, entry.version)
     assert (width, height) == (72, 48) and planes == [W.as_lists(b) for b in indices]
 
 
@@ -208,8 +213,8 @@ def test_one_base_layer_per_file(kinds):
 def test_decoded_picture_is_cached_read_only(photo):
     pci = pcimg.read(pcimg.encode(photo, max_bytes=300))
     entry = pci.descriptor(W.KIND)
-    first = W.working_image(entry.payload, entry.quant, pci.colour)
-    assert W.working_image(entry.payload, entry.quant, pci.colour) is first
+    first = W.working_image(entry.payload, entry.quant, pci.colour, entry.version)
+    assert W.working_image(entry.payload, entry.quant, pci.colour, entry.version) is first
     with pytest.raises(ValueError):
         first[0, 0, 0] = 1
 
@@ -237,11 +242,13 @@ def test_large_jpeg_is_draft_decoded_but_keeps_its_size_and_orientation(photo, t
     assert (textured.width, textured.height) == (2400, 1600) and textured.descriptor(2) is not None
 
 
+@pytest.mark.parametrize("version", [1, 2])
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 48), st.integers(1, 48), st.data())
-def test_array_encoder_writes_the_same_bytes_as_the_traversal(width, height, data):
+def test_array_encoder_writes_the_same_bytes_as_the_traversal(version, width, height, data):
     from pcimg.codec.wavelet_encode import encode_plane
 
+    make, code = CODERS[version]
     template = W.empty_bands(width, height)
     sparse = st.integers(-3, 3) | st.just(0) | st.just(0) | st.just(0) | st.integers(-500, 500)
 
@@ -250,8 +257,8 @@ def test_array_encoder_writes_the_same_bytes_as_the_traversal(width, height, dat
 
     bands = [fill(template[0])] + [tuple(fill(b) for b in t) for t in template[1:]]
     reference, fast = rc.Encoder(), rc.Encoder()
-    code_plane(reference, Contexts("chroma"), W.as_lists(bands), decoding=False)
-    encode_plane(fast, Contexts("chroma"), bands)
+    code(reference, make("chroma"), W.as_lists(bands), decoding=False)
+    encode_plane(fast, make("chroma"), bands, version)
     assert fast.finish() == reference.finish()
 
 
@@ -294,18 +301,21 @@ def test_smoothing_is_the_spec_and_keeps_edges(strength):
                                                                              strength)[..., 0])  # fmt: skip
 
 
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("budget", [150, 480, 960])
-def test_the_rate_estimate_is_within_five_percent_of_the_coded_size(photo, budget):
-    from pcimg.codec import wavelet_rate
-    from pcimg.codec.wavelet_coder import PRIORS_FILE
+def test_the_rate_estimate_is_within_five_percent_of_the_coded_size(photo, budget, version, monkeypatch):
+    from pcimg.codec import wavelet_coder, wavelet_rate
 
+    monkeypatch.setattr(W, "VERSION", version)
+    priors = wavelet_coder2.PRIORS_FILE if version == 2 else wavelet_coder.PRIORS_FILE
     src = wavelet_search.source(np.asarray(photo), "rgb")
     for width, height in wavelet_search.working_sizes(src, budget):
         work = wavelet_search.analyse(src, width, height)
         exact = wavelet_search.fit_quant(work, lambda d: len(d.payload) <= budget, budget, 90)
         assert exact is not None
         indices = [W.quantise(b, exact.quant, plane) for plane, b in enumerate(work.bands)]
-        estimate = wavelet_rate.payload_bytes(indices, PRIORS_FILE, W.HEADER_BYTES)
+        assert exact.version == version
+        estimate = wavelet_rate.payload_bytes(indices, priors, W.HEADER_BYTES, version)
         assert abs(estimate - len(exact.payload)) <= 0.05 * len(exact.payload)
         assert abs(wavelet_search.estimated_quant(work, budget, 90) - exact.quant) <= 2
 

@@ -1,4 +1,4 @@
-"""Copy the normative priors of kinds 3, 4, 5 and 1 into web/pci.mjs (between its PRIORS markers).
+"""Copy the normative priors of kinds 3 (versions 1 and 2), 4, 5 and 1 into web/pci.mjs (between its PRIORS markers).
 
 Usage: python web/build.py [--check]   (--check exits 1 when the copy differs from spec/data)
 The module stays dependency-free: a browser loads one file.
@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODULE = ROOT / "web" / "pci.mjs"
 PRIORS = ROOT / "spec" / "data" / "wavelet-priors-v1.json"
+PRIORS_V2 = ROOT / "spec" / "data" / "wavelet-priors-v2.json"
 THUMB_PRIORS = ROOT / "spec" / "data" / "wavelet-thumb-priors-v1.json"
 EMBEDDED_PRIORS = ROOT / "spec" / "data" / "wavelet-embedded-priors-v1.json"
 DCT_PRIORS = ROOT / "spec" / "data" / "dct-priors-v1.json"
@@ -27,6 +28,7 @@ def render() -> str:
     dct = json.loads(DCT_PRIORS.read_text("utf-8"))
     dct_tables = {name: dct[name] for name in ("last", "zero", "mag")}
     return (f"const PRIORS = {planes(PRIORS)};\n"
+            f"const PRIORS_V2 = {planes(PRIORS_V2)};\n"
             f"const THUMB_PRIORS = {planes(THUMB_PRIORS)};\n"
             f"const EMBEDDED_PRIORS = {planes(EMBEDDED_PRIORS)};\n"
             f"const DCT_PRIORS = {json.dumps(dct_tables, separators=(',', ':'))};\n")  # fmt: skip

@@ -397,7 +397,7 @@ def picture(rec: list, quant: int, width: int, height: int, strength: int) -> np
 
 def kind3(src: S.Source, budget: int):
     entry = S.search(src, budget - FRAMING, lambda d: len(d.payload) <= budget - FRAMING)
-    width, height, planes = W.decode_payload(entry.payload, "rgb")
+    width, height, planes = W.decode_payload(entry.payload, "rgb", entry.version)
     return entry, width, height, planes
 
 

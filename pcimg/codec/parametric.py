@@ -20,7 +20,10 @@ from ..format.registry import LIMITS
 from . import colour, dct, dct_colour, resample, texture, wavelet_colour, wavelet_embedded, wavelet_thumb
 
 NAME = "pcimg/parametric"
-KNOWN = {kind.KIND: kind.VERSION for kind in (dct_colour, texture, wavelet_colour, wavelet_thumb, wavelet_embedded)}
+KNOWN: dict[int, tuple[int, ...]] = {
+    k.KIND: (k.VERSION,) for k in (dct_colour, texture, wavelet_thumb, wavelet_embedded)
+}
+KNOWN[wavelet_colour.KIND] = wavelet_colour.VERSIONS
 BASE_KINDS = (dct_colour.KIND, wavelet_colour.KIND, wavelet_thumb.KIND, wavelet_embedded.KIND)
 
 
@@ -77,9 +80,10 @@ def check_descriptors(pci: PciFile) -> None:
         with located(d):
             if d.kind not in KNOWN:
                 raise PciError(f"descriptor kind {d.kind} is unknown to {NAME}", field="descriptors.kind")
-            if d.version != KNOWN[d.kind]:
+            if d.version not in KNOWN[d.kind]:
+                known = ", ".join(map(str, KNOWN[d.kind]))
                 raise PciError(
-                    f"descriptor kind {d.kind} version {d.version} is unsupported (knows {KNOWN[d.kind]})",
+                    f"descriptor kind {d.kind} version {d.version} is unsupported (knows {known})",
                     field="descriptors.version",
                 )
     bases = [d for d in pci.descriptors if d.kind in BASE_KINDS]
@@ -137,7 +141,7 @@ def working_picture(pci: PciFile) -> np.ndarray | None:
     for entry in pci.descriptors:
         if entry.kind == wavelet_colour.KIND:
             with located(entry):
-                return wavelet_colour.working_image(entry.payload, entry.quant, pci.colour)
+                return wavelet_colour.working_image(entry.payload, entry.quant, pci.colour, entry.version)
         if entry.kind == wavelet_thumb.KIND:
             with located(entry):
                 return wavelet_thumb.working_image(entry.payload, entry.quant, pci.colour, pci.width, pci.height)

@@ -46,7 +46,7 @@ def working_picture(pci: PciFile) -> Image.Image:
     mode = "RGB" if pci.colour == "rgb" else "L"
     entry = pci.descriptor(wavelet_colour.KIND)
     if entry is not None:  # before the decoder's smoothing: the new file chooses its own
-        width, height, planes = wavelet_colour.decode_payload(entry.payload, pci.colour)
+        width, height, planes = wavelet_colour.decode_payload(entry.payload, pci.colour, entry.version)
         array = wavelet_colour.unsmoothed_picture(planes, entry.quant, width, height, pci.colour)
         return Image.fromarray(array, mode)
     entry = pci.descriptor(wavelet_embedded.KIND)
@@ -177,7 +177,7 @@ def _as_embedded(pci: PciFile) -> PciFile | None:
         return None
     if entry.payload[2] > wavelet_embedded.STRENGTH_MASK:
         return None
-    width, height, planes = wavelet_colour.decode_payload(entry.payload, pci.colour)
+    width, height, planes = wavelet_colour.decode_payload(entry.payload, pci.colour, entry.version)
     if wavelet_embedded.plane_count(planes) > wavelet_embedded.MAX_PLANES:
         return None
     payload = wavelet_embedded.encode_payload(width, height, planes, entry.payload[2])

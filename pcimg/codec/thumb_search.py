@@ -98,5 +98,5 @@ def source(array: np.ndarray, colour_name: str) -> S.Source:
 
 def score(src: S.Source, entry: Descriptor) -> float:
     """A kind-3 entry's error as ``search`` scores kind 4 (its decoded picture, smoothing included)."""
-    picture = W.working_image(entry.payload, entry.quant, src.colour)
+    picture = W.working_image(entry.payload, entry.quant, src.colour, entry.version)
     return S.picture_error(src, picture, GRADIENT_WEIGHT, CHROMA_WEIGHT)

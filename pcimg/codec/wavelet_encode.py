@@ -15,7 +15,8 @@ from functools import lru_cache
 import numpy as np
 
 from ..primitives import rangecoder as rc
-from .wavelet_coder import BLOCK, GROUPS, NEIGHBOUR_CLASSES, Contexts
+from . import wavelet_coder2
+from .wavelet_coder import BLOCK, GROUPS, NEIGHBOUR_CLASSES, Contexts, LLContexts
 
 _CLASS = np.array((0, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4), dtype=np.int64)
 
@@ -30,7 +31,7 @@ def _shift(a: np.ndarray, dy: int, dx: int) -> np.ndarray:
     return out
 
 
-def _ll_events(enc: rc.Encoder, ctx: Contexts, ll: np.ndarray) -> None:
+def _ll_events(enc: rc.Encoder, ctx: LLContexts, ll: np.ndarray) -> None:
     a, b, c = _shift(ll, 0, 1), _shift(ll, 1, 0), _shift(ll, 1, 1)
     low, high = np.minimum(a, b), np.maximum(a, b)
     pred = np.where(c >= high, low, np.where(c <= low, high, a + b - c))  # MED
@@ -108,13 +109,21 @@ def band_contexts(
     signs = signed[1:, :-2] + signed[:-1, 1:-1]
     sign_ctx = group * 3 + np.where(signs == 0, 0, np.where(signs > 0, 1, 2))
     mag_ctx = group * 3 + np.minimum(n_class, 2)
+    block_nz, near, parent_count = _blocks(nz, parent)
+    block_ctx = ((group * 3 + orient) * 3 + near) * 2 + np.minimum(parent_count, 1)
+    return BandContexts(order, counts, block_nz, block_ctx, sig_ctx, sign_ctx, mag_ctx)
 
+
+def _blocks(nz: np.ndarray, parent: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per 4x4 block: whether it holds a non-zero value, how many of its west and north
+    neighbours do, and how many non-zero values its parent region holds."""
+    h, w = nz.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
     padded = np.zeros((bh * BLOCK, bw * BLOCK), dtype=bool)
     padded[:h, :w] = nz
     block_nz = np.asarray(padded.reshape(bh, BLOCK, bw, BLOCK).any(axis=(1, 3)))
     near = _shift(block_nz.astype(np.int64), 0, 1) + _shift(block_nz.astype(np.int64), 1, 0)
-    parent_nz = np.zeros((bh, bw), dtype=np.int64)
+    parent_count = np.zeros((bh, bw), dtype=np.int64)
     if parent is not None:
         ph, pw = parent.shape
         sums = np.zeros((ph + 1, pw + 1), dtype=np.int64)
@@ -123,10 +132,108 @@ def band_contexts(
         x0 = np.arange(bw) * BLOCK
         r0, r1 = np.minimum(y0 >> 1, ph - 1), np.minimum((np.minimum(y0 + BLOCK, h) + 1) >> 1, ph)
         c0, c1 = np.minimum(x0 >> 1, pw - 1), np.minimum((np.minimum(x0 + BLOCK, w) + 1) >> 1, pw)
-        region = sums[r1][:, c1] - sums[r0][:, c1] - sums[r1][:, c0] + sums[r0][:, c0]
-        parent_nz = (region > 0).astype(np.int64)
-    block_ctx = ((group * 3 + orient) * 3 + near) * 2 + parent_nz
-    return BandContexts(order, counts, block_nz, block_ctx, sig_ctx, sign_ctx, mag_ctx)
+        parent_count = sums[r1][:, c1] - sums[r0][:, c1] - sums[r1][:, c0] + sums[r0][:, c0]
+    return block_nz, near, parent_count
+
+
+@dataclass(frozen=True)
+class BandContexts2:
+    """Every context of one band's version-2 coding, in coding order over the coded positions
+    (those inside blocks flagged non-zero)."""
+
+    block_nz: np.ndarray  # per block, raster
+    block_ctx: np.ndarray
+    counts: list[int]  # positions per block
+    values: np.ndarray  # coded positions
+    forced: np.ndarray  # the last of a block with no non-zero before it: not coded
+    sig_ctx: np.ndarray
+    sign_ctx: np.ndarray
+    mag_ctx: np.ndarray
+
+
+def band_contexts2(
+    band: np.ndarray, group: int, orient: int, parent: np.ndarray | None, siblings: list[np.ndarray]
+) -> BandContexts2:
+    """``band_contexts`` for version 2 (wavelet_coder2): neighbours along and across the
+    orientation, the parent region's count, whether the block already holds a non-zero value."""
+    h, w = band.shape
+    nz = band != 0
+    padded_band = np.zeros((h + 1, w + 2), dtype=band.dtype)
+    padded_band[1:, 1:-1] = band
+    capped = np.minimum(np.abs(padded_band), 2)
+    signed = np.sign(padded_band)
+    west, north = capped[1:, :-2], capped[:-1, 1:-1]
+    _, _, north_east_coded, order, counts = _geometry(h, w)
+    diagonal = (padded_band[:-1, :-2] != 0) | ((padded_band[:-1, 2:] != 0) & north_east_coded)
+    along, across = (north, west) if orient == 0 else (west, north)
+    if parent is not None:
+        rows, cols = _parent_index(h, w, *parent.shape)
+        pm = np.minimum(np.abs(parent[rows, cols]), 2)
+    else:
+        pm = np.zeros_like(band)
+    sib = np.zeros((h, w), dtype=bool)
+    for s in siblings:
+        sh, sw = min(h, s.shape[0]), min(w, s.shape[1])
+        sib[:sh, :sw] |= s[:sh, :sw] != 0
+    sig = (((((group * 2 + (orient == 2)) * 3 + along) * 3 + across) * 2 + diagonal) * 3 + pm) * 2 + sib
+    sign = (group * 3 + orient) * 9 + (signed[1:, :-2] + 1) * 3 + signed[:-1, 1:-1] + 1
+    mag = group * 3 + np.maximum(west, north)
+
+    block_nz, near, parent_count = _blocks(nz, parent)
+    block_ctx = ((group * 3 + orient) * 3 + near) * 4 + np.minimum(parent_count, 3)
+    flags = block_nz.ravel()
+    coded = np.repeat(flags, counts)
+    raster = order[coded]
+    values = band.ravel()[raster]
+    # whether an earlier position of the same block is non-zero, and which is a block's last
+    kept = [c for c, f in zip(counts, flags.tolist(), strict=True) if f]
+    starts = np.cumsum([0, *kept])
+    running = np.cumsum(values != 0)
+    before = running - (values != 0) - np.repeat(np.concatenate([[0], running])[starts[:-1]], kept)
+    last = np.zeros(len(values), dtype=bool)
+    last[starts[1:] - 1] = True
+    seen = before > 0
+    forced = last & ~seen
+    return BandContexts2(
+        block_nz,
+        block_ctx,
+        counts,
+        values,
+        forced,
+        sig.ravel()[raster] * 2 + seen,
+        sign.ravel()[raster],
+        mag.ravel()[raster],
+    )
+
+
+def _band_events2(
+    enc: rc.Encoder,
+    ctx: wavelet_coder2.Contexts,
+    band: np.ndarray,
+    group: int,
+    orient: int,
+    parent: np.ndarray | None,
+    siblings: list[np.ndarray],
+) -> None:
+    c = band_contexts2(band, group, orient, parent, siblings)
+    blocks, sig, sign, mag, suffix = ctx.block, ctx.sig, ctx.sign, ctx.mag, ctx.suffix
+    suffix_base = group * 3
+    encode_magnitude = wavelet_coder2.encode_magnitude
+    values, forced_list = c.values.tolist(), c.forced.tolist()
+    sig_list, sign_list, mag_list = c.sig_ctx.tolist(), c.sign_ctx.tolist(), c.mag_ctx.tolist()
+    position = 0
+    for flag, bctx, count in zip(c.block_nz.ravel().tolist(), c.block_ctx.ravel().tolist(), c.counts, strict=True):
+        enc.bit(blocks, bctx, 1 if flag else 0)
+        if not flag:
+            continue
+        for j in range(position, position + count):
+            v = values[j]
+            if not forced_list[j]:
+                enc.bit(sig, sig_list[j], 1 if v else 0)
+            if v:
+                enc.bit(sign, sign_list[j], 1 if v < 0 else 0)
+                encode_magnitude(enc, mag[mag_list[j]], suffix, suffix_base, abs(v) - 1)
+        position += count
 
 
 def _band_events(
@@ -159,12 +266,14 @@ def _band_events(
         position += count
 
 
-def encode_plane(enc: rc.Encoder, ctx: Contexts, bands: list) -> None:
-    """Code one plane's index arrays ([LL, (HL, LH, HH) coarse to fine]), as code_plane does."""
+def encode_plane(enc: rc.Encoder, ctx: Contexts | wavelet_coder2.Contexts, bands: list, version: int = 1) -> None:
+    """Code one plane's index arrays ([LL, (HL, LH, HH) coarse to fine]), as code_plane does
+    (``version`` 2: as ``wavelet_coder2.code_plane`` does, ``ctx`` its contexts)."""
     _ll_events(enc, ctx, np.asarray(bands[0], dtype=np.int64))
     levels = len(bands) - 1
+    events = _band_events2 if version == 2 else _band_events
     for index, triple in enumerate(bands[1:]):
         group = min(levels - 1 - index, GROUPS - 1)
         for orient, band in enumerate(triple):
             parent = bands[index][orient] if index else None
-            _band_events(enc, ctx, band, group, orient, parent, list(triple[:orient]))
+            events(enc, ctx, band, group, orient, parent, list(triple[:orient]))  # type: ignore[arg-type]

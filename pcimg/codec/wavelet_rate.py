@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..primitives import rangecoder as rc
+from . import wavelet_coder2
 from .wavelet_coder import PLANE_TYPES, SIZES, Contexts
-from .wavelet_encode import _shift, band_contexts
+from .wavelet_encode import _shift, band_contexts, band_contexts2
 
 MAX_PREFIX = rc.MAX_PREFIX + 1
 
@@ -23,10 +24,10 @@ MAX_PREFIX = rc.MAX_PREFIX + 1
 class Prices:
     """Bits to code 0 and 1 under each context's starting probability, per plane type."""
 
-    def __init__(self, ctx: Contexts) -> None:
+    def __init__(self, ctx: Contexts | wavelet_coder2.Contexts, sizes: dict = SIZES) -> None:
         self.zero: dict[str, np.ndarray] = {}
         self.one: dict[str, np.ndarray] = {}
-        for name in SIZES:
+        for name in sizes:
             p0 = np.asarray(getattr(ctx, name), dtype=np.float64) / rc.PROB_ONE
             self.zero[name], self.one[name] = -np.log2(p0), -np.log2(1.0 - p0)
         # Exp-Golomb prices: prefix k costs ones at contexts 0..k-1, a zero at k, then k raw bits
@@ -40,13 +41,16 @@ class Prices:
             self.uint[name] = prefix_ones[:, :MAX_PREFIX] + zeros[:, idx] + k  # [ctx, k]
 
 
-_PRICES: dict[tuple[str, str], Prices] = {}
+_PRICES: dict[tuple[str, str, int], Prices] = {}
 
 
-def prices(plane_type: str, priors_file: str) -> Prices:
-    key = (plane_type, priors_file)
+def prices(plane_type: str, priors_file: str, version: int = 1) -> Prices:
+    key = (plane_type, priors_file, version)
     if key not in _PRICES:
-        _PRICES[key] = Prices(Contexts(plane_type, priors_file=priors_file))
+        if version == 2:
+            _PRICES[key] = Prices(wavelet_coder2.Contexts(plane_type, priors_file=priors_file), wavelet_coder2.SIZES)
+        else:
+            _PRICES[key] = Prices(Contexts(plane_type, priors_file=priors_file))
     return _PRICES[key]
 
 
@@ -97,7 +101,40 @@ def plane_bits(p: Prices, bands: list) -> float:
     return bits
 
 
-def payload_bytes(indices: list[list], priors_file: str, header_bytes: int) -> float:
-    """Estimated payload size of per-plane index arrays (Y, then chroma)."""
-    bits = sum(plane_bits(prices(PLANE_TYPES[min(plane, 1)], priors_file), b) for plane, b in enumerate(indices))
+def plane_bits2(p: Prices, bands: list) -> float:
+    """``plane_bits`` for version 2's contexts (``wavelet_coder2``)."""
+    bits = _ll_bits(p, np.asarray(bands[0], dtype=np.int64))
+    levels = len(bands) - 1
+    for index, triple in enumerate(bands[1:]):
+        group = min(levels - 1 - index, 2)
+        for orient, band in enumerate(triple):
+            if not band.size:
+                continue
+            parent = bands[index][orient] if index else None
+            c = band_contexts2(band, group, orient, parent, list(triple[:orient]))
+            flags = c.block_nz.ravel()
+            ctx = c.block_ctx.ravel()
+            bits += float(np.where(flags, p.one["block"][ctx], p.zero["block"][ctx]).sum())
+            values, coded = c.values, ~c.forced
+            nonzero = values != 0
+            sig = c.sig_ctx[coded]
+            bits += float(np.where(nonzero[coded], p.one["sig"][sig], p.zero["sig"][sig]).sum())
+            sign = c.sign_ctx[nonzero]
+            bits += float(np.where(values[nonzero] < 0, p.one["sign"][sign], p.zero["sign"][sign]).sum())
+            n = np.abs(values[nonzero])
+            bits += _uint_bits(p.uint["mag"], c.mag_ctx[nonzero], n - 1)
+            # the uint price counts every suffix bit raw; version 2 codes the first in a context
+            k = np.floor(np.log2(n)).astype(np.int64)
+            long = k > 0
+            kk = k[long]
+            top = (n[long] >> (kk - 1)) & 1
+            suffix = group * 3 + np.minimum(kk, 3) - 1
+            bits += float(np.where(top == 1, p.one["suffix"][suffix], p.zero["suffix"][suffix]).sum()) - len(kk)
+    return bits
+
+
+def payload_bytes(indices: list[list], priors_file: str, header_bytes: int, version: int = 1) -> float:
+    """Estimated payload size of per-plane index arrays (Y, then chroma), coded as ``version``."""
+    count = plane_bits2 if version == 2 else plane_bits
+    bits = sum(count(prices(PLANE_TYPES[min(plane, 1)], priors_file, version), b) for plane, b in enumerate(indices))
     return header_bytes + bits / 8 + 1

@@ -21,10 +21,11 @@ from PIL import Image
 
 from ..format.container import Descriptor
 from ..primitives import rangecoder as rc
-from . import colour, lifting, resample, smoothing, wavelet_fill, wavelet_rate
+from . import colour, lifting, resample, smoothing, wavelet_coder, wavelet_coder2, wavelet_fill, wavelet_rate
 from . import wavelet_colour as W
 from . import wavelet_embedded as E
-from .wavelet_coder import PRIORS_FILE, Contexts
+from .wavelet_coder import Contexts
+from .wavelet_coder2 import Contexts as Contexts2
 from .wavelet_encode import encode_plane
 
 ANALYSIS_LONG_SIDE = 384
@@ -127,15 +128,17 @@ def descriptor(work: Working, quant: int, deadzone: W.DeadZone = -1.0, kind: int
         if E.plane_count(indices) > E.MAX_PLANES:
             return None
         return Descriptor(E.KIND, E.VERSION, quant, E.encode_payload(work.width, work.height, indices))
+    version = W.VERSION
     if work.width * work.height < ARRAY_CODING_PIXELS:  # numpy's per-band overhead outweighs the gain
-        payload = W.encode_payload(work.width, work.height, [W.as_lists(b) for b in indices])
+        payload = W.encode_payload(work.width, work.height, [W.as_lists(b) for b in indices], version=version)
     else:
         enc = rc.Encoder()
-        luma, chroma = Contexts("luma"), Contexts("chroma")
+        make = Contexts2 if version == 2 else Contexts
+        luma, chroma = make("luma"), make("chroma")
         for plane, bands in enumerate(indices):
-            encode_plane(enc, chroma if plane else luma, bands)
+            encode_plane(enc, chroma if plane else luma, bands, version)
         payload = W.header(work.width, work.height) + enc.finish()
-    return Descriptor(W.KIND, W.VERSION, quant, payload)
+    return Descriptor(W.KIND, version, quant, payload)
 
 
 def fit_quant(
@@ -237,7 +240,9 @@ def estimated_quant(work: Working, payload_bytes: int, start: int) -> int | None
             entry = descriptor(work, quant)
             return len(entry.payload) if entry is not None else math.inf
         indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
-        return wavelet_rate.payload_bytes(indices, PRIORS_FILE, W.HEADER_BYTES)
+        version = W.VERSION
+        priors = wavelet_coder2.PRIORS_FILE if version == 2 else wavelet_coder.PRIORS_FILE
+        return wavelet_rate.payload_bytes(indices, priors, W.HEADER_BYTES, version)
 
     def clamp(quant: float) -> int:
         return int(min(max(quant, 0), W.MAX_QUANT))

@@ -483,10 +483,15 @@ def _small_part_payload(name: str, value: Any) -> bytes:
 def lowest_minor(pci: PciFile) -> int:
     """The lowest minor version whose registries hold every descriptor kind and prompt codec the
     file uses (SPEC section 3: a writer writes the lowest minor version its features need)."""
-    used = [DESCRIPTOR_KINDS.by_code(d.kind) for d in pci.descriptors]
-    if pci.prompt is not None:
-        used.append(PROMPT_CODECS.by_name(pci.prompt.codec))
-    return max((entry.since for entry in used if entry is not None), default=0)
+    needs = [0]
+    for d in pci.descriptors:
+        kind = DESCRIPTOR_KINDS.by_code(d.kind)
+        if kind is not None:
+            needs.append(kind.since_for(d.version))
+    codec = PROMPT_CODECS.by_name(pci.prompt.codec) if pci.prompt is not None else None
+    if codec is not None:
+        needs.append(codec.since)
+    return max(needs)
 
 
 def save(pci: PciFile, path: str | os.PathLike[str], *, bare: bool = False) -> None:

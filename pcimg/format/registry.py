@@ -21,6 +21,12 @@ class Entry:
     name: str
     text: str
     since: int = 0  # the minor format version that added it: a file using it is at least 1.since
+    # descriptor kinds with more than one payload version: (version, the minor version that added it)
+    versions: tuple[tuple[int, int], ...] = ()
+
+    def since_for(self, version: int) -> int:
+        """The minor format version a file using ``version`` of this kind needs (at least ``since``)."""
+        return max(self.since, dict(self.versions).get(version, 0))
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,13 @@ LIMITS: Mapping[str, int] = MappingProxyType({k: v["value"] for k, v in _RAW["li
 LIMIT_TEXT: Mapping[str, str] = MappingProxyType({k: v["text"] for k, v in _RAW["limits"].items()})
 
 
+def _entry(r: dict) -> Entry:
+    versions = tuple((v["version"], v["since"]) for v in r.get("versions", ()))
+    return Entry(r["code"], r["name"], r["text"], r.get("since", 0), versions)
+
+
 def _table(key: str, title: str) -> Table:
-    return Table(title, tuple(Entry(r["code"], r["name"], r["text"], r.get("since", 0)) for r in _RAW[key]))
+    return Table(title, tuple(_entry(r) for r in _RAW[key]))
 
 
 PARTS = _table("parts", "part type")

@@ -1,11 +1,14 @@
-"""Build spec/data/wavelet-priors-v1.json (and its copy in pcimg/data/): kind-3 context priors.
+"""Build spec/data/wavelet-priors-v2.json (``--version 1``: -v1.json), and its copy in
+pcimg/data/: the context priors of kind 3's version 2 (or 1).
 
 A payload holds a few hundred coded bits, too few for adaptive contexts to learn from 1024
 (one half); trained starting probabilities were the largest single gain of the codec v2 log.
 Trained on the odd-numbered Kodak images (the even ones are held out) at the benchmark
 budgets, counting each context's bits as the adaptive coder codes them from one half.
 Two rounds: the second encodes with the first round's priors, as the encoder will.
-Usage: python spec/codec-priors/build_wavelet.py [KODAK_DIR]
+Version 1's file was built by this script when the encoder wrote version 1; building it again
+now would train on version 2's choices and is only for comparison (the data file is frozen).
+Usage: python spec/codec-priors/build_wavelet.py [--version 1|2] [KODAK_DIR]
 """
 
 from __future__ import annotations
@@ -19,8 +22,6 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "spec" / "data" / "wavelet-priors-v1.json"
-PACKAGED = ROOT / "pcimg" / "data" / "wavelet-priors-v1.json"
 BUDGETS = (147, 300, 491, 700, 983)
 LOW, HIGH = 64, 1984
 ROUNDS = 2
@@ -82,32 +83,59 @@ def prior_tables(
     return tables
 
 
-def train(paths: list[Path]) -> dict:
+def train(paths: list[Path], version: int) -> dict:
     import pcimg
+    from pcimg.codec import wavelet_coder2 as C2
     from pcimg.codec import wavelet_colour as W
+
+    W.VERSION = version  # the encoder writes (and so chooses its indices for) this version
 
     def decoded() -> Iterator[list]:
         for path in paths:
             image = Image.open(path)
             for budget in BUDGETS:
                 pci = pcimg.encode_pci(image, captioner="none", texture=False, max_bytes=budget)
-                yield W.decode_payload(pci.descriptor(W.KIND).payload, pci.colour)[2]
+                entry = pci.descriptor(W.KIND)
+                yield W.decode_payload(entry.payload, pci.colour, entry.version)[2]
 
-    tables = prior_tables(decoded())
-    return {"name": "wavelet-priors-v1", "trained_on": [p.name for p in paths], "budgets": list(BUDGETS), **tables}
+    if version == 2:
+
+        def code_v2(encoder: object, contexts: dict, planes: list) -> None:
+            for plane, bands in enumerate(planes):
+                C2.code_plane(encoder, contexts["chroma" if plane else "luma"], bands, decoding=False)
+
+        tables = prior_tables(decoded(), lambda t: C2.Contexts(t, uniform=True), C2.SIZES, code_v2)
+    else:
+        tables = prior_tables(decoded())
+    name = f"wavelet-priors-v{version}"
+    return {"name": name, "trained_on": [p.name for p in paths], "budgets": list(BUDGETS), **tables}
 
 
 def main() -> None:
-    from pcimg.codec import wavelet_coder as C
+    from pcimg.primitives.data import packaged_json
 
-    folder = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT.parent / "shared" / "images" / "kodak")
+    args = sys.argv[1:]
+    version = 2
+    if args[:1] == ["--version"]:
+        version, args = int(args[1]), args[2:]
+    out = ROOT / "spec" / "data" / f"wavelet-priors-v{version}.json"
+    packaged = ROOT / "pcimg" / "data" / out.name
+    folder = Path(args[0] if args else ROOT.parent / "shared" / "images" / "kodak")
     paths = sorted(folder.glob("kodim*.png"))[0::2]  # kodim01, 03, ...: the design half
+    if not packaged.exists():  # the first round's encoder starts from one half everywhere
+        from pcimg.codec import wavelet_coder2 as C2
+
+        sizes = C2.SIZES if version == 2 else None
+        assert sizes is not None, "version 1's priors exist"
+        half = {t: {n: [[1024] * s[1] for _ in range(s[0])] if isinstance(s, tuple) else [1024] * s
+                    for n, s in sizes.items()} for t in ("luma", "chroma")}  # fmt: skip
+        packaged.write_text(json.dumps({"name": "uniform", "trained_on": [], **half}) + "\n", "utf-8")
     for round_ in range(ROUNDS):
-        data = train(paths)
-        OUT.write_text(json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
-        PACKAGED.write_bytes(OUT.read_bytes())
-        C.priors.cache_clear()
-        print(f"round {round_ + 1}: wrote {OUT} ({OUT.stat().st_size} bytes) from {len(paths)} images")
+        data = train(paths, version)
+        out.write_text(json.dumps(data, separators=(",", ":")) + "\n", "utf-8")
+        packaged.write_bytes(out.read_bytes())
+        packaged_json.cache_clear()
+        print(f"round {round_ + 1}: wrote {out} ({out.stat().st_size} bytes) from {len(paths)} images")
 
 
 if __name__ == "__main__":

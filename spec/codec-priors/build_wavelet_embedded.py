@@ -34,7 +34,8 @@ def train(paths: list[Path]) -> dict:
             image = Image.open(path)
             for budget in BUDGETS:
                 pci = pcimg.encode_pci(image, captioner="none", texture=False, max_bytes=budget)
-                yield W.decode_payload(pci.descriptor(W.KIND).payload, pci.colour)
+                entry = pci.descriptor(W.KIND)
+                yield W.decode_payload(entry.payload, pci.colour, entry.version)
 
     def code(encoder: object, contexts: dict, picture: tuple[int, int, list]) -> None:
         width, height, planes = picture

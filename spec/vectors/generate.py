@@ -72,10 +72,26 @@ def part(code: int, payload: bytes) -> bytes:
 RAW_X = part(0x04, b"\x00x")
 
 
-def format_1_3(build):
-    """The writer as it was up to format 1.3 (these vectors must not change): prompt codecs up to
-    4, and a person's prompt named by a ``pcimg/user-prompt`` captioner entry."""
+def format_1_4(build):
+    """The writer as it was up to format 1.4 (these vectors must not change): kind 3 written as
+    version 1."""
 
+    def built(*args, **kwargs):
+        saved = wavelet_colour.VERSION
+        wavelet_colour.VERSION = 1
+        try:
+            return build(*args, **kwargs)
+        finally:
+            wavelet_colour.VERSION = saved
+
+    return built
+
+
+def format_1_3(build):
+    """The writer as it was up to format 1.3 (these vectors must not change): as ``format_1_4``,
+    prompt codecs up to 4, and a person's prompt named by a ``pcimg/user-prompt`` captioner entry."""
+
+    @format_1_4
     def built(*args, **kwargs):
         saved = prompt_codecs.available, pcimg.api.PERSON_ENTRY
         older = tuple(c for c in saved[0]() if PROMPT_CODECS.by_code(c).since <= 3)
@@ -299,6 +315,7 @@ def embedded_vectors() -> dict[str, tuple[str, PciFile]]:
     }
 
 
+@format_1_4
 def prompt_v2_vectors() -> dict[str, tuple[str, bytes]]:
     """Format 1.4: prompt codec 5, and a person's prompt without a captioner entry."""
     caption = "The image shows a red barn in a snowy field, with a pale blue sky in the background."
@@ -317,6 +334,47 @@ def prompt_v2_vectors() -> dict[str, tuple[str, bytes]]:
             pcimg.encode(photo((48, 32)), prompt="Two macaws perched on a branch in the rain forest.", max_bytes=200),
         ),
     }
+
+
+def wavelet_v2_vectors() -> dict[str, tuple[str, bytes]]:
+    """Format 1.5: kind 3 version 2, as the default encoder writes it."""
+    files = {
+        "wavelet-v2-kodak-983": (
+            "768x512 photo at 983 bytes, no prompt: kind 3 version 2",
+            pcimg.encode_pci(photo(), captioner="none", max_bytes=983),
+        ),
+        "wavelet-v2-kodak-491": (
+            "768x512 photo at 491 bytes with the default prompt, kind 3 version 2",
+            pcimg.encode_pci(photo(), max_bytes=491),
+        ),
+        "wavelet-v2-grey": (
+            "greyscale photo, one plane, kind 3 version 2",
+            pcimg.encode_pci(photo((64, 48), "L"), captioner="none", max_bytes=200),
+        ),
+        "wavelet-v2-odd-sizes": (
+            "77x45 photo: odd band lengths and edge blocks, kind 3 version 2",
+            pcimg.encode_pci(photo((77, 45)), captioner="none", max_bytes=300),
+        ),
+        "wavelet-v2-largest-working": (
+            "256x171 working picture, fine quantiser: long magnitudes (every suffix context), version 2",
+            pcimg.encode_pci(photo((256, 171)), captioner="none", max_bytes=9000),
+        ),
+    }
+    for _, pci in files.values():
+        assert pci.descriptors[0].kind == 3 and pci.descriptors[0].version == 2
+    return {name: (text, pcimg.write(pci)) for name, (text, pci) in files.items()}
+
+
+def over_limit_v2_payload() -> bytes:
+    """A version-2 grey payload whose one detail coefficient is 2**20 + 1 (the limit is 2**20)."""
+    from pcimg.codec import wavelet_coder2
+    from pcimg.primitives import rangecoder as rc
+
+    bands = [[[0] * 3 for _ in range(3)], tuple([[0] * 3 for _ in range(3)] for _ in range(3))]
+    bands[1][0][0][0] = (1 << 20) + 1
+    enc = rc.Encoder()
+    wavelet_coder2.code_plane(enc, wavelet_coder2.Contexts("luma"), bands, decoding=False)
+    return wavelet_colour.header(6, 6) + enc.finish()
 
 
 @format_1_3
@@ -497,9 +555,14 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 1, 192, b"\x03\x03\x00"),))),
             "decode",
         ),
-        "wavelet-version-2": (
-            "wavelet-colour version 2, which this generator does not know",
-            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 2, 80, b"\x03\x03\x00"),))),
+        "wavelet-version-3": (
+            "wavelet-colour version 3, which this generator does not know",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(3, 3, 80, b"\x03\x03\x00"),))),
+            "decode",
+        ),
+        "wavelet-v2-coefficient-over-limit": (
+            "grey wavelet-colour version 2 whose first HL coefficient is 2**20 + 1 (limit 2**20)",
+            pcimg.write(PciFile(6, 6, colour="grey", descriptors=(Descriptor(3, 2, 0, over_limit_v2_payload()),))),
             "decode",
         ),
         "wavelet-prefix-too-long": (
@@ -621,7 +684,8 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "texture-padding-nibble": ("descriptors.payload", payload + 5),
         "wavelet-header-short": ("descriptors.payload", payload + 5),
         "wavelet-quant-over-limit": ("descriptors.quant", payload + 3),
-        "wavelet-version-2": ("descriptors.version", payload + 2),
+        "wavelet-version-3": ("descriptors.version", payload + 2),
+        "wavelet-v2-coefficient-over-limit": ("descriptors.payload", payload + 5),
         "wavelet-prefix-too-long": ("descriptors.payload", payload + 5),
         "wavelet-coefficient-over-limit": ("descriptors.payload", payload + 5),
         # the second entry's kind: after count, then kind, version, quant, length and 4 payload bytes
@@ -723,9 +787,9 @@ def bare_invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             bare_head(parts=True) + size + b"\x04\x09\x00x",
             "parse",
         ),
-        "wavelet-version-2": (
-            "single entry of kind 3 version 2",
-            bare_head() + size + b"\x1a\x50\x03\x03\x00",
+        "wavelet-version-3": (
+            "single entry of kind 3 version 3",
+            bare_head() + size + b"\x1b\x50\x03\x03\x00",
             "decode",
         ),
         "wavelet-quant-over-limit": (
@@ -762,7 +826,7 @@ def bare_expected_errors() -> dict[str, tuple[str, int | None]]:
         "lone-entry-as-parts": ("parts", 3),  # the part's type byte
         "no-parts": ("parts", 3),  # the end of the data
         "part-length-overrun": ("part.length", 4),
-        "wavelet-version-2": ("descriptors.version", 3),  # kind and version share the entry byte
+        "wavelet-version-3": ("descriptors.version", 3),  # kind and version share the entry byte
         "wavelet-quant-over-limit": ("descriptors.quant", 4),
         "wavelet-header-short": ("descriptors.payload", 5),
         "thumb-prefix-too-long": ("descriptors.payload", 5),  # after the entry and quant bytes
@@ -788,11 +852,14 @@ def main() -> None:
     for folder in ("valid", "invalid", "bare/valid", "bare/invalid"):
         shutil.rmtree(HERE / folder, ignore_errors=True)
         (HERE / folder).mkdir(parents=True)
-    for name, (text, data) in (valid_vectors() | prompt_v2_vectors()).items():
+    v2 = wavelet_v2_vectors()
+    for name, (text, data) in (valid_vectors() | prompt_v2_vectors() | v2).items():
         write_valid(HERE / "valid" / f"{name}.pci", text, data, bare=False)
     for name, (defect, data, stage) in invalid_vectors().items():
         write_invalid(HERE / "invalid" / f"x-{name}.pci", name, defect, data, stage, bare=False)
-    for name, (text, data) in bare_valid_vectors().items():
+    bare_v2 = {"wavelet-v2-grey": ("the file vector wavelet-v2-grey in the bare form (format 1.5)",
+                                   pcimg.write(pcimg.read(v2["wavelet-v2-grey"][1]), bare=True))}  # fmt: skip
+    for name, (text, data) in (bare_valid_vectors() | bare_v2).items():
         write_valid(HERE / "bare" / "valid" / f"{name}.bare", text, data, bare=True)
     for name, (defect, data, stage) in bare_invalid_vectors().items():
         write_invalid(HERE / "bare" / "invalid" / f"x-{name}.bare", name, defect, data, stage, bare=True)
@@ -806,7 +873,7 @@ def write_valid(path: Path, text: str, data: bytes, bare: bool) -> None:
         "file_sha256": hashlib.sha256(data).hexdigest(),
         "fields": describe(pci, file_size=len(data)),
     }
-    decodable = all(KNOWN.get(d.kind) == d.version for d in pci.descriptors)
+    decodable = all(d.version in KNOWN.get(d.kind, ()) for d in pci.descriptors)
     if pci.generator.id == "pcimg/parametric" and pci.width * pci.height <= 2**22 and decodable:
         record["decoded_sha256"] = pixels_sha(pcimg.decode(pci))
         record["decoded_at"] = {"size": list(SECOND_SIZE), "sha256": pixels_sha(pcimg.decode(pci, size=SECOND_SIZE))}
