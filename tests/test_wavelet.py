@@ -364,3 +364,21 @@ def test_the_fill_spends_slack_and_never_overshoots(photo, budget):
     assert len(entry.payload) <= len(filled.payload) <= budget and filled.quant == entry.quant
     assert filled.payload == wavelet_search.descriptor(work, entry.quant, zones).payload  # the zones it reports
     assert (budget - len(filled.payload)) < (budget - len(entry.payload)) / 2 or zones == wavelet_fill.LADDER[-1]
+
+
+def test_version_2_worked_example_is_the_vector():
+    """spec/CODEC.md 8.8's worked example: its payload, bands and first row are the vector's."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = (root / "spec" / "CODEC.md").read_text("utf-8")
+    pci = pcimg.read(root / "spec" / "vectors" / "valid" / "wavelet-v2-tiny.pci")
+    entry = pci.descriptors[0]
+    assert (entry.kind, entry.version, entry.quant) == (3, 2, 96)
+    assert entry.payload.hex(" ") in spec
+    _, _, planes = W.decode_payload(entry.payload, "grey", 2)
+    ll, (hl, lh, hh) = planes[0]
+    assert f"LL = {ll}" in spec and f"HL = {hl}" in spec and f"LH = {lh}" in spec
+    assert not any(v for row in hh for v in row)
+    first_row = " ".join(str(v) for v in np.asarray(pcimg.decode(pci))[0])
+    assert f"`{first_row}`" in spec

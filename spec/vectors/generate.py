@@ -355,6 +355,10 @@ def wavelet_v2_vectors() -> dict[str, tuple[str, bytes]]:
             "77x45 photo: odd band lengths and edge blocks, kind 3 version 2",
             pcimg.encode_pci(photo((77, 45)), captioner="none", max_bytes=300),
         ),
+        "wavelet-v2-tiny": (
+            "12x8 grey photo at quant 96: one wavelet level, the worked example of CODEC.md 8.8",
+            tiny_v2(),
+        ),
         "wavelet-v2-largest-working": (
             "256x171 working picture, fine quantiser: long magnitudes (every suffix context), version 2",
             pcimg.encode_pci(photo((256, 171)), captioner="none", max_bytes=9000),
@@ -363,6 +367,15 @@ def wavelet_v2_vectors() -> dict[str, tuple[str, bytes]]:
     for _, pci in files.values():
         assert pci.descriptors[0].kind == 3 and pci.descriptors[0].version == 2
     return {name: (text, pcimg.write(pci)) for name, (text, pci) in files.items()}
+
+
+def tiny_v2() -> PciFile:
+    """A 12x8 grey picture coded as kind 3 version 2 at quant 96: LL and one level of bands."""
+    image = np.asarray(photo((12, 8), "L"))
+    work = wavelet_search.analyse(wavelet_search.source(image, "grey"), 12, 8)
+    entry = wavelet_search.descriptor(work, 96)
+    assert entry is not None
+    return PciFile(12, 8, colour="grey", descriptors=(entry,))
 
 
 def over_limit_v2_payload() -> bytes:
