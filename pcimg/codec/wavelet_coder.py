@@ -11,6 +11,7 @@ few hundred bytes, too short for contexts to learn from one half. spec/CODEC.md 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..primitives import rangecoder as rc
@@ -127,6 +128,25 @@ def _any_nonzero(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
     return 1 if any(v for row in band[y0:y1] for v in row[x0:x1]) else 0
 
 
+def sibling_flags(siblings: list[Band], width: int) -> Callable[[int], list[bool]]:
+    """Row y -> whether some sibling band holds a non-zero value at each column (each row
+    worked out once, when the traversal first reaches it)."""
+    cache: dict[int, list[bool]] = {}
+
+    def rows(y: int) -> list[bool]:
+        if y not in cache:
+            flags = [False] * width
+            for s in siblings:
+                if y < len(s):
+                    for x, v in enumerate(s[y][:width]):
+                        if v:
+                            flags[x] = True
+            cache[y] = flags
+        return cache[y]
+
+    return rows
+
+
 def _code_band(
     coder: Coder,
     ctx: Contexts,
@@ -149,18 +169,7 @@ def _code_band(
     # where each row and column reads its parent, and which positions a sibling holds non-zero
     parent_rows = [parent[min(y >> 1, ph - 1)] for y in range(height)] if parent and ph and pw else None
     parent_cols = [min(x >> 1, pw - 1) for x in range(width)] if parent and ph and pw else []
-    sibling_cache: dict[int, list[bool]] = {}
-
-    def sibling_rows(y: int) -> list[bool]:
-        if y not in sibling_cache:
-            flags = [False] * width
-            for s in siblings:
-                if y < len(s):
-                    for x, v in enumerate(s[y][:width]):
-                        if v:
-                            flags[x] = True
-            sibling_cache[y] = flags
-        return sibling_cache[y]
+    sibling_rows = sibling_flags(siblings, width)
 
     bit = coder.bit
     decode_uint, encode_uint = rc.decode_uint, rc.encode_uint

@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from ..primitives import rangecoder as rc
 from ..primitives.data import packaged_json
-from .wavelet_coder import BLOCK, GROUPS, MAX_MAGNITUDE, PREFIX_CONTEXTS, Band, Coder, _code_ll, load_contexts
+from .wavelet_coder import (
+    BLOCK,
+    GROUPS,
+    MAX_MAGNITUDE,
+    PREFIX_CONTEXTS,
+    Band,
+    Coder,
+    _code_ll,
+    load_contexts,
+    sibling_flags,
+)
 
 PRIORS_FILE = "wavelet-priors-v2.json"
 SIZES: dict[str, int | tuple[int, int]] = {
@@ -98,18 +108,7 @@ def _code_band(
     suffix_base = group * 3
     parent_rows = [parent[min(y >> 1, ph - 1)] for y in range(height)] if parent and has_parent else None
     parent_cols = [min(x >> 1, pw - 1) for x in range(width)] if has_parent else []
-    sibling_cache: dict[int, list[bool]] = {}
-
-    def sibling_rows(y: int) -> list[bool]:
-        if y not in sibling_cache:
-            flags = [False] * width
-            for s in siblings:
-                if y < len(s):
-                    for x, v in enumerate(s[y][:width]):
-                        if v:
-                            flags[x] = True
-            sibling_cache[y] = flags
-        return sibling_cache[y]
+    sibling_rows = sibling_flags(siblings, width)
 
     bit = coder.bit
     for by, y0 in enumerate(range(0, height, BLOCK)):

@@ -85,17 +85,41 @@ class BandContexts:
 def band_contexts(
     band: np.ndarray, group: int, orient: int, parent: np.ndarray | None, siblings: list[np.ndarray]
 ) -> BandContexts:
+    n = _neighbourhood(band, parent, siblings)
+    t = 2 * n.west + 2 * n.north + n.north_west
+    n_class = _CLASS[t + n.north_east]
+    sig_ctx = ((group * NEIGHBOUR_CLASSES + n_class) * 3 + n.parent) * 2 + n.sibling
+    signed, order, counts = n.signed, n.order, n.counts
+    signs = signed[1:, :-2] + signed[:-1, 1:-1]
+    sign_ctx = group * 3 + np.where(signs == 0, 0, np.where(signs > 0, 1, 2))
+    mag_ctx = group * 3 + np.minimum(n_class, 2)
+    block_nz, near, parent_count = _blocks(band != 0, parent)
+    block_ctx = ((group * 3 + orient) * 3 + near) * 2 + np.minimum(parent_count, 1)
+    return BandContexts(order, counts, block_nz, block_ctx, sig_ctx, sign_ctx, mag_ctx)
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """What both versions' contexts read around each position, as arrays of the band's shape."""
+
+    west: np.ndarray  # min(|W|, 2)
+    north: np.ndarray  # min(|N|, 2)
+    north_west: np.ndarray  # NW != 0
+    north_east: np.ndarray  # NE != 0 and already coded
+    signed: np.ndarray  # sign of every value, zero-padded: (h + 1) x (w + 2)
+    parent: np.ndarray  # min(|parent|, 2)
+    sibling: np.ndarray  # a sibling band holds a non-zero value here
+    order: np.ndarray  # raster index of each position, in coding order
+    counts: list[int]  # positions per 4x4 block
+
+
+def _neighbourhood(band: np.ndarray, parent: np.ndarray | None, siblings: list[np.ndarray]) -> Neighbourhood:
     h, w = band.shape
-    nz = band != 0
     # one zero-padded copy: the west, north, north-west and north-east neighbours are views of it
     padded_band = np.zeros((h + 1, w + 2), dtype=band.dtype)
     padded_band[1:, 1:-1] = band
     capped = np.minimum(np.abs(padded_band), 2)
-    signed = np.sign(padded_band)
-    t = 2 * capped[1:, :-2] + 2 * capped[:-1, 1:-1] + (padded_band[:-1, :-2] != 0)
     _, _, north_east_coded, order, counts = _geometry(h, w)
-    north_east = (padded_band[:-1, 2:] != 0) & north_east_coded
-    n_class = _CLASS[t + north_east]
     if parent is not None:
         rows, cols = _parent_index(h, w, *parent.shape)
         pm = np.minimum(np.abs(parent[rows, cols]), 2)
@@ -105,13 +129,17 @@ def band_contexts(
     for s in siblings:
         sh, sw = min(h, s.shape[0]), min(w, s.shape[1])
         sib[:sh, :sw] |= s[:sh, :sw] != 0
-    sig_ctx = ((group * NEIGHBOUR_CLASSES + n_class) * 3 + pm) * 2 + sib
-    signs = signed[1:, :-2] + signed[:-1, 1:-1]
-    sign_ctx = group * 3 + np.where(signs == 0, 0, np.where(signs > 0, 1, 2))
-    mag_ctx = group * 3 + np.minimum(n_class, 2)
-    block_nz, near, parent_count = _blocks(nz, parent)
-    block_ctx = ((group * 3 + orient) * 3 + near) * 2 + np.minimum(parent_count, 1)
-    return BandContexts(order, counts, block_nz, block_ctx, sig_ctx, sign_ctx, mag_ctx)
+    return Neighbourhood(
+        capped[1:, :-2],
+        capped[:-1, 1:-1],
+        padded_band[:-1, :-2] != 0,
+        (padded_band[:-1, 2:] != 0) & north_east_coded,
+        np.sign(padded_band),
+        pm,
+        sib,
+        order,
+        counts,
+    )
 
 
 def _blocks(nz: np.ndarray, parent: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -156,30 +184,15 @@ def band_contexts2(
 ) -> BandContexts2:
     """``band_contexts`` for version 2 (wavelet_coder2): neighbours along and across the
     orientation, the parent region's count, whether the block already holds a non-zero value."""
-    h, w = band.shape
-    nz = band != 0
-    padded_band = np.zeros((h + 1, w + 2), dtype=band.dtype)
-    padded_band[1:, 1:-1] = band
-    capped = np.minimum(np.abs(padded_band), 2)
-    signed = np.sign(padded_band)
-    west, north = capped[1:, :-2], capped[:-1, 1:-1]
-    _, _, north_east_coded, order, counts = _geometry(h, w)
-    diagonal = (padded_band[:-1, :-2] != 0) | ((padded_band[:-1, 2:] != 0) & north_east_coded)
+    n = _neighbourhood(band, parent, siblings)
+    west, north, signed, order, counts = n.west, n.north, n.signed, n.order, n.counts
+    diagonal = n.north_west | n.north_east
     along, across = (north, west) if orient == 0 else (west, north)
-    if parent is not None:
-        rows, cols = _parent_index(h, w, *parent.shape)
-        pm = np.minimum(np.abs(parent[rows, cols]), 2)
-    else:
-        pm = np.zeros_like(band)
-    sib = np.zeros((h, w), dtype=bool)
-    for s in siblings:
-        sh, sw = min(h, s.shape[0]), min(w, s.shape[1])
-        sib[:sh, :sw] |= s[:sh, :sw] != 0
-    sig = (((((group * 2 + (orient == 2)) * 3 + along) * 3 + across) * 2 + diagonal) * 3 + pm) * 2 + sib
+    sig = (((((group * 2 + (orient == 2)) * 3 + along) * 3 + across) * 2 + diagonal) * 3 + n.parent) * 2 + n.sibling
     sign = (group * 3 + orient) * 9 + (signed[1:, :-2] + 1) * 3 + signed[:-1, 1:-1] + 1
     mag = group * 3 + np.maximum(west, north)
 
-    block_nz, near, parent_count = _blocks(nz, parent)
+    block_nz, near, parent_count = _blocks(band != 0, parent)
     block_ctx = ((group * 3 + orient) * 3 + near) * 4 + np.minimum(parent_count, 3)
     flags = block_nz.ravel()
     coded = np.repeat(flags, counts)

@@ -11,6 +11,8 @@ one it keeps. Not normative.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from ..primitives import rangecoder as rc
@@ -74,62 +76,59 @@ def _ll_bits(p: Prices, ll: np.ndarray) -> float:
     return bits + _uint_bits(p.uint["ll_mag"], previous[nonzero], np.abs(residual[nonzero]) - 1)
 
 
-def plane_bits(p: Prices, bands: list) -> float:
-    """Estimated bits of one plane's index arrays ([LL, (HL, LH, HH) coarse to fine])."""
-    bits = _ll_bits(p, np.asarray(bands[0], dtype=np.int64))
+def _detail_bands(bands: list) -> Iterator[tuple[np.ndarray, int, int, np.ndarray | None, list]]:
+    """(band, group, orientation, parent, siblings) of every non-empty detail band, coding order."""
     levels = len(bands) - 1
     for index, triple in enumerate(bands[1:]):
         group = min(levels - 1 - index, 2)
         for orient, band in enumerate(triple):
-            if not band.size:
-                continue
-            parent = bands[index][orient] if index else None
-            c = band_contexts(band, group, orient, parent, list(triple[:orient]))
-            flags = c.block_nz.ravel()
-            ctx = c.block_ctx.ravel()
-            bits += float(np.where(flags, p.one["block"][ctx], p.zero["block"][ctx]).sum())
-            # positions inside blocks that hold a non-zero value are coded, the others are not
-            coded = np.repeat(flags, c.counts)
-            raster = c.order[coded]
-            values = band.ravel()[raster]
-            nonzero = values != 0
-            sig = c.sig_ctx.ravel()[raster]
-            bits += float(np.where(nonzero, p.one["sig"][sig], p.zero["sig"][sig]).sum())
-            sign = c.sign_ctx.ravel()[raster][nonzero]
-            bits += float(np.where(values[nonzero] < 0, p.one["sign"][sign], p.zero["sign"][sign]).sum())
-            bits += _uint_bits(p.uint["mag"], c.mag_ctx.ravel()[raster][nonzero], np.abs(values[nonzero]) - 1)
+            if band.size:
+                yield band, group, orient, bands[index][orient] if index else None, list(triple[:orient])
+
+
+def _flag_bits(p: Prices, block_nz: np.ndarray, block_ctx: np.ndarray) -> float:
+    flags, ctx = block_nz.ravel(), block_ctx.ravel()
+    return float(np.where(flags, p.one["block"][ctx], p.zero["block"][ctx]).sum())
+
+
+def plane_bits(p: Prices, bands: list) -> float:
+    """Estimated bits of one plane's index arrays ([LL, (HL, LH, HH) coarse to fine])."""
+    bits = _ll_bits(p, np.asarray(bands[0], dtype=np.int64))
+    for band, group, orient, parent, siblings in _detail_bands(bands):
+        c = band_contexts(band, group, orient, parent, siblings)
+        bits += _flag_bits(p, c.block_nz, c.block_ctx)
+        # positions inside blocks that hold a non-zero value are coded, the others are not
+        raster = c.order[np.repeat(c.block_nz.ravel(), c.counts)]
+        values = band.ravel()[raster]
+        nonzero = values != 0
+        sig = c.sig_ctx.ravel()[raster]
+        bits += float(np.where(nonzero, p.one["sig"][sig], p.zero["sig"][sig]).sum())
+        sign = c.sign_ctx.ravel()[raster][nonzero]
+        bits += float(np.where(values[nonzero] < 0, p.one["sign"][sign], p.zero["sign"][sign]).sum())
+        bits += _uint_bits(p.uint["mag"], c.mag_ctx.ravel()[raster][nonzero], np.abs(values[nonzero]) - 1)
     return bits
 
 
 def plane_bits2(p: Prices, bands: list) -> float:
     """``plane_bits`` for version 2's contexts (``wavelet_coder2``)."""
     bits = _ll_bits(p, np.asarray(bands[0], dtype=np.int64))
-    levels = len(bands) - 1
-    for index, triple in enumerate(bands[1:]):
-        group = min(levels - 1 - index, 2)
-        for orient, band in enumerate(triple):
-            if not band.size:
-                continue
-            parent = bands[index][orient] if index else None
-            c = band_contexts2(band, group, orient, parent, list(triple[:orient]))
-            flags = c.block_nz.ravel()
-            ctx = c.block_ctx.ravel()
-            bits += float(np.where(flags, p.one["block"][ctx], p.zero["block"][ctx]).sum())
-            values, coded = c.values, ~c.forced
-            nonzero = values != 0
-            sig = c.sig_ctx[coded]
-            bits += float(np.where(nonzero[coded], p.one["sig"][sig], p.zero["sig"][sig]).sum())
-            sign = c.sign_ctx[nonzero]
-            bits += float(np.where(values[nonzero] < 0, p.one["sign"][sign], p.zero["sign"][sign]).sum())
-            n = np.abs(values[nonzero])
-            bits += _uint_bits(p.uint["mag"], c.mag_ctx[nonzero], n - 1)
-            # the uint price counts every suffix bit raw; version 2 codes the first in a context
-            k = np.floor(np.log2(n)).astype(np.int64)
-            long = k > 0
-            kk = k[long]
-            top = (n[long] >> (kk - 1)) & 1
-            suffix = group * 3 + np.minimum(kk, 3) - 1
-            bits += float(np.where(top == 1, p.one["suffix"][suffix], p.zero["suffix"][suffix]).sum()) - len(kk)
+    for band, group, orient, parent, siblings in _detail_bands(bands):
+        c = band_contexts2(band, group, orient, parent, siblings)
+        bits += _flag_bits(p, c.block_nz, c.block_ctx)
+        values, coded = c.values, ~c.forced
+        nonzero = values != 0
+        sig = c.sig_ctx[coded]
+        bits += float(np.where(nonzero[coded], p.one["sig"][sig], p.zero["sig"][sig]).sum())
+        sign = c.sign_ctx[nonzero]
+        bits += float(np.where(values[nonzero] < 0, p.one["sign"][sign], p.zero["sign"][sign]).sum())
+        n = np.abs(values[nonzero])
+        bits += _uint_bits(p.uint["mag"], c.mag_ctx[nonzero], n - 1)
+        # the uint price counts every suffix bit raw; version 2 codes the first in a context
+        k = np.floor(np.log2(n)).astype(np.int64)
+        kk = k[k > 0]
+        top = (n[k > 0] >> (kk - 1)) & 1
+        suffix = group * 3 + np.minimum(kk, 3) - 1
+        bits += float(np.where(top == 1, p.one["suffix"][suffix], p.zero["suffix"][suffix]).sum()) - len(kk)
     return bits
 
 
