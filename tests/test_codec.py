@@ -273,8 +273,9 @@ def test_banded_decode_equals_whole_decode(photo, monkeypatch):
     from pcimg.codec import parametric
 
     pci = pcimg.encode_pci(photo, max_bytes=491)
+    monkeypatch.setattr(parametric, "WORKING_BAND_BYTES", 1 << 30)  # one band
     whole = np.asarray(pcimg.decode(pci, size=(300, 200)))
-    monkeypatch.setattr(parametric, "WORKING_BAND_PIXELS", 300 * 7)  # 7-row bands, a partial one at the end
+    monkeypatch.setattr(parametric, "WORKING_BAND_BYTES", 4 * 300 * 3 * 7)  # 7-row bands, a partial one at the end
     assert np.array_equal(np.asarray(pcimg.decode(pci, size=(300, 200))), whole)
     dct = pcimg.encode_pci(photo, max_bytes=491, base="dct")
     whole = np.asarray(pcimg.decode(dct, size=(300, 200)))

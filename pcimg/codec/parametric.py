@@ -29,10 +29,13 @@ BASE_KINDS = (dct_colour.KIND, wavelet_colour.KIND, wavelet_thumb.KIND, wavelet_
 
 DEFAULT_MAX_PIXELS = 2 * 89_478_485  # Pillow's decompression-bomb error threshold
 BAND_PIXELS = 1 << 18  # pixels decoded at a time: memory follows the band, not the image
-# Bands of a resampled working picture (kinds 3-5) are smaller: they stay in the CPU cache, and
-# 768x512 decodes in 21.6 ms against 30.8 in bands of 1 << 18 (same pixels). Kind 1's synthesis
-# pays a setup per band and keeps the larger ones (24 MP: 0.70 s against 1.20 s in small bands).
-WORKING_BAND_PIXELS = 1 << 15
+# Bands of a resampled working picture (kinds 3-5) are smaller: their int32 arrays stay under
+# 120 KiB, in the CPU cache and below the allocator's threshold for fresh memory, so a decoding
+# process does not page-fault on every band (768x512 decodes in 21.6 ms against 30.8 in bands
+# of 1 << 18, same pixels). Kind 1's synthesis pays a setup per band and keeps the larger ones
+# (24 MP: 0.70 s against 1.20 s in small bands).
+WORKING_BAND_BYTES = 120 << 10
+WORKING_BAND_MIN_ROWS = 4
 
 
 def output_size(
@@ -119,8 +122,9 @@ def render(
 ) -> Image.Image:
     """Decode with the embedded generator; ``detail=False`` gives the base layer alone.
 
-    Works in horizontal bands of about BAND_PIXELS (or WORKING_BAND_PIXELS) pixels, so memory is the 8-bit output plus
-    a constant; every band is exact, so the pixels equal a whole-image decode.
+    Works in horizontal bands of about BAND_PIXELS pixels (WORKING_BAND_BYTES for kinds 3-5), so
+    memory is the 8-bit output plus a constant; every band is exact, so the pixels equal a
+    whole-image decode.
     """
     check_descriptors(pci)
     width, height = output_size(pci, size, max_pixels)
@@ -163,7 +167,10 @@ def _render(pci: PciFile, width: int, height: int, detail: bool) -> Image.Image:
     rgb = pci.colour == "rgb"
     mode = "RGB" if rgb else "L"
     out = Image.new(mode, (width, height))  # bands are pasted in: no second full-size copy
-    band = max(1, (BAND_PIXELS if working is None else WORKING_BAND_PIXELS) // width)
+    if working is None:
+        band = max(1, BAND_PIXELS // width)
+    else:
+        band = max(WORKING_BAND_MIN_ROWS, WORKING_BAND_BYTES // (4 * width * (3 if rgb else 1)))
     for top in range(0, height, band):
         bottom = min(height, top + band)
         if working is not None:

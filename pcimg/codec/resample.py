@@ -61,11 +61,21 @@ def resize(plane: np.ndarray, width: int, height: int) -> np.ndarray:
     return (_pass(rows, down[:, 0], down[:, 1], 0) + (1 << (PASS2_SHIFT - 1))) >> PASS2_SHIFT
 
 
+HORIZONTAL_CHUNK_ROWS = 8
+
+
 def horizontal(image: np.ndarray, width: int) -> np.ndarray:
-    """First pass of ``resize`` for an 8-bit image: Q6 int32 rows (fits: |value| < 2**15)."""
+    """First pass of ``resize`` for an 8-bit image: Q6 int32 rows (fits: |value| < 2**15).
+
+    Computed a few source rows at a time into one output array: the temporaries stay small
+    (a whole-picture pass made megabytes of fresh memory per decode, page faults included)."""
     across = taps(image.shape[1], width)
-    rows = _pass(image.astype(np.int32), across[:, 0], across[:, 1].astype(np.int32), 1)
-    return (rows + (1 << (PASS1_SHIFT - 1))) >> PASS1_SHIFT
+    index, weight = across[:, 0], across[:, 1].astype(np.int32)
+    out = np.empty((image.shape[0], width, *image.shape[2:]), dtype=np.int32)
+    for top in range(0, image.shape[0], HORIZONTAL_CHUNK_ROWS):
+        rows = _pass(image[top : top + HORIZONTAL_CHUNK_ROWS].astype(np.int32), index, weight, 1)
+        out[top : top + HORIZONTAL_CHUNK_ROWS] = (rows + (1 << (PASS1_SHIFT - 1))) >> PASS1_SHIFT
+    return out
 
 
 def vertical_band(rows: np.ndarray, height: int, top: int, bottom: int) -> np.ndarray:
