@@ -102,7 +102,13 @@ def _code_band(
     sig, sign, mag, suffix = ctx.sig, ctx.sign, ctx.mag, ctx.suffix
     block_base = (group * 3 + orient) * 3
     sig_base = group * 2 + (1 if orient == 2 else 0)
-    north_along = orient == 0  # an HL band's neighbour along its edges is the north one
+    # sig index = (((((((sig_base*3 + along)*3 + across)*2 + d)*3 + pm)*2 + sb)*2 + seen, as sums:
+    # neighbours[aw * 3 + an] holds along * 72 + across * 24 for this orientation (an HL band's
+    # neighbour along its edges is the north one)
+    sig_offset = sig_base * 216
+    neighbours = [
+        (an if orient == 0 else aw) * 72 + (aw if orient == 0 else an) * 24 for aw in range(3) for an in range(3)
+    ]
     sign_base = (group * 3 + orient) * 9
     mag_base = group * 3
     suffix_base = group * 3
@@ -114,7 +120,7 @@ def _code_band(
     for by, y0 in enumerate(range(0, height, BLOCK)):
         y1 = min(y0 + BLOCK, height)
         under = parent[min(y0 >> 1, ph - 1) : min((y1 + 1) >> 1, ph)] if has_parent and parent else []
-        parent_counts = [sum(1 for row in under if row[x]) for x in range(pw)] if has_parent else []
+        parent_counts = [sum(map(bool, column)) for column in zip(*under, strict=True)] if has_parent else []
         block_row, block_above = block_nz[by], block_nz[by - 1] if by else None
         for bx, x0 in enumerate(range(0, width, BLOCK)):
             x1 = min(x0 + BLOCK, width)
@@ -156,7 +162,6 @@ def _code_band(
                         aw = 2
                     if an > 2:
                         an = 2
-                    along, across = (an, aw) if north_along else (aw, an)
                     if not seen and y == last_y and x == last_x:
                         v = row[x] if not decoding else 1  # the flagged block's only non-zero: not coded
                     else:
@@ -165,7 +170,7 @@ def _code_band(
                             pv = parent_row[parent_cols[x]]
                             pm = (2 if pv > 1 or pv < -1 else 1) if pv else 0
                         sib = 1 if sibling_row is not None and sibling_row[x] else 0
-                        sc = ((((((sig_base * 3 + along) * 3 + across) * 2 + diagonal) * 3 + pm) * 2 + sib) * 2) + seen
+                        sc = sig_offset + neighbours[aw * 3 + an] + diagonal * 12 + pm * 4 + sib * 2 + seen
                         if decoding:
                             v = bit(sig, sc)
                         else:
