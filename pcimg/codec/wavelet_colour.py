@@ -16,6 +16,7 @@ section 8.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -81,6 +82,23 @@ def encode_payload(
     return head + enc.finish()
 
 
+# per version: the contexts' class, the plane coder, the trained priors
+_CODERS: dict[int, tuple[Any, Any, str]] = {
+    1: (Contexts, code_plane, PRIORS_FILE),
+    2: (wavelet_coder2.Contexts, wavelet_coder2.code_plane, wavelet_coder2.PRIORS_FILE),
+}
+
+
+def priors_file(version: int) -> str:
+    return _CODERS[version][2]
+
+
+def new_contexts(version: int, plane_type: str, file: str | None = None) -> Any:
+    """Fresh contexts of ``version`` for a plane type, from its priors (or ``file``'s)."""
+    make, _, default = _CODERS[version]
+    return make(plane_type, priors_file=file or default)
+
+
 def code_planes(
     coder: rc.Encoder | rc.Decoder,
     indices: list[list],
@@ -90,19 +108,10 @@ def code_planes(
 ) -> None:
     """Y, then Cb and Cr (sharing the chroma contexts), with the contexts of ``version`` from
     the given trained priors (default: that version's; kind 4 passes its own for version 1)."""
-    if version == 2:
-        file = priors_file or wavelet_coder2.PRIORS_FILE
-        luma2, chroma2 = (
-            wavelet_coder2.Contexts("luma", priors_file=file),
-            wavelet_coder2.Contexts("chroma", priors_file=file),
-        )
-        for plane, bands in enumerate(indices):
-            wavelet_coder2.code_plane(coder, chroma2 if plane else luma2, bands, decoding)
-        return
-    file = priors_file or PRIORS_FILE
-    luma, chroma = Contexts("luma", priors_file=file), Contexts("chroma", priors_file=file)
+    code = _CODERS[version][1]
+    luma, chroma = new_contexts(version, "luma", priors_file), new_contexts(version, "chroma", priors_file)
     for plane, bands in enumerate(indices):
-        code_plane(coder, chroma if plane else luma, bands, decoding)
+        code(coder, chroma if plane else luma, bands, decoding)
 
 
 def decode_payload(payload: bytes, colour_name: str, version: int) -> tuple[int, int, list[list]]:

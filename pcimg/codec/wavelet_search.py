@@ -21,11 +21,9 @@ from PIL import Image
 
 from ..format.container import Descriptor
 from ..primitives import rangecoder as rc
-from . import colour, lifting, resample, smoothing, wavelet_coder, wavelet_coder2, wavelet_fill, wavelet_rate
+from . import colour, lifting, resample, smoothing, wavelet_fill, wavelet_rate
 from . import wavelet_colour as W
 from . import wavelet_embedded as E
-from .wavelet_coder import Contexts
-from .wavelet_coder2 import Contexts as Contexts2
 from .wavelet_encode import encode_plane
 
 ANALYSIS_LONG_SIDE = 384
@@ -133,8 +131,7 @@ def descriptor(work: Working, quant: int, deadzone: W.DeadZone = -1.0, kind: int
         payload = W.encode_payload(work.width, work.height, [W.as_lists(b) for b in indices], version=version)
     else:
         enc = rc.Encoder()
-        make = Contexts2 if version == 2 else Contexts
-        luma, chroma = make("luma"), make("chroma")
+        luma, chroma = W.new_contexts(version, "luma"), W.new_contexts(version, "chroma")
         for plane, bands in enumerate(indices):
             encode_plane(enc, chroma if plane else luma, bands, version)
         payload = W.header(work.width, work.height) + enc.finish()
@@ -240,9 +237,7 @@ def estimated_quant(work: Working, payload_bytes: int, start: int) -> int | None
             entry = descriptor(work, quant)
             return len(entry.payload) if entry is not None else math.inf
         indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
-        version = W.VERSION
-        priors = wavelet_coder2.PRIORS_FILE if version == 2 else wavelet_coder.PRIORS_FILE
-        return wavelet_rate.payload_bytes(indices, priors, W.HEADER_BYTES, version)
+        return wavelet_rate.payload_bytes(indices, W.priors_file(W.VERSION), W.HEADER_BYTES, W.VERSION)
 
     def clamp(quant: float) -> int:
         return int(min(max(quant, 0), W.MAX_QUANT))
