@@ -152,7 +152,7 @@ def test_the_encoder_predicts_the_decoders_picture_exactly(photo, colour):
     work = wavelet_search.analyse(src, 72, 48)
     entry = wavelet_search.descriptor(work, 70)
     assert entry is not None
-    indices = [W.quantise(b, 70, plane) for plane, b in enumerate(work.bands)]
+    indices = wavelet_search.quantised(work, 70)
     predicted = wavelet_search.picture(work, indices, 70, colour)
     decoded = W.working_image(entry.payload, entry.quant, colour, entry.version)
     assert decoded.shape == ((48, 72, 3) if colour == "rgb" else (48, 72))
@@ -313,7 +313,7 @@ def test_the_rate_estimate_is_within_five_percent_of_the_coded_size(photo, budge
         work = wavelet_search.analyse(src, width, height)
         exact = wavelet_search.fit_quant(work, lambda d: len(d.payload) <= budget, budget, 90)
         assert exact is not None
-        indices = [W.quantise(b, exact.quant, plane) for plane, b in enumerate(work.bands)]
+        indices = wavelet_search.quantised(work, exact.quant)
         assert exact.version == version
         estimate = wavelet_rate.payload_bytes(indices, priors, W.HEADER_BYTES, version)
         assert abs(estimate - len(exact.payload)) <= 0.05 * len(exact.payload)
@@ -325,12 +325,14 @@ def test_the_fill_ladder_counts_and_dead_zones_are_exact(photo):
 
     src = wavelet_search.source(np.asarray(photo), "rgb")
     work = wavelet_search.analyse(src, 120, 80)
-    counts = wavelet_fill._nonzero_counts(work.bands, 60, wavelet_fill.LADDER)
-    for rung, zones in enumerate([W.DEADZONE, *wavelet_fill.LADDER]):
-        indices = [W.quantise(b, 60, plane, deadzone=zones) for plane, b in enumerate(work.bands)]
-        nonzero = sum(int(np.count_nonzero(b)) for plane in indices for triple in plane[1:] for b in triple)
-        assert nonzero == counts[rung]
-    assert list(counts) == sorted(counts) and counts[-1] > counts[0]  # the ladder grows
+    for extra in (0.0, wavelet_search.CHROMA_DEADZONE_EXTRA):
+        counts = wavelet_fill._nonzero_counts(work.bands, 60, wavelet_fill.LADDER, extra)
+        for rung, zones in enumerate([W.DEADZONE, *wavelet_fill.LADDER]):
+            indices = [W.quantise(b, 60, p, deadzone=zones, chroma_extra=extra) for p, b in enumerate(work.bands)]
+            nonzero = sum(int(np.count_nonzero(b)) for plane in indices for triple in plane[1:] for b in triple)
+            assert nonzero == counts[rung]
+        assert list(counts) == sorted(counts) and counts[-1] > counts[0]  # the ladder grows
+    assert wavelet_search.CHROMA_DEADZONE_EXTRA > 0  # so the loop above checked a wider chroma dead zone
     # a tuple of dead zones applies per level group: finest, next, coarser
     levels = len(work.bands[0]) - 1
     mixed = W.quantise(work.bands[0], 60, 0, deadzone=(0.9, 0.62, 0.3))

@@ -80,7 +80,9 @@ def search_capped(
             if entry is None:
                 continue
             start = entry.quant
-            score = S.errors_at(src, work, entry.quant, (0,), GRADIENT_WEIGHT, chroma_shift, CHROMA_WEIGHT)[0]
+            score = S.errors_at(
+                src, work, entry.quant, (0,), GRADIENT_WEIGHT, chroma_shift, CHROMA_WEIGHT, chroma_extra=0.0
+            )[0]
             if best is None or score < best[0]:
                 best = (score, entry)
     return best

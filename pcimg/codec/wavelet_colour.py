@@ -177,15 +177,19 @@ def picture_from_planes(q4: list, width: int, height: int, colour_name: str) -> 
 DeadZone = float | tuple[float, ...]  # one for every detail level, or (finest, next, coarser)
 
 
-def quantise(bands: list, quant: int, plane: int, chroma_shift: int = 0, deadzone: DeadZone = -1.0) -> list:
+def quantise(
+    bands: list, quant: int, plane: int, chroma_shift: int = 0, deadzone: DeadZone = -1.0, chroma_extra: float = 0.0
+) -> list:
     """Encoder: float coefficients (levels) -> indices, LL rounded, details with a dead zone
-    (``DEADZONE`` unless given; a tuple gives it per level group: finest, next, coarser)."""
+    (``DEADZONE`` unless given; a tuple gives it per level group: finest, next, coarser), made
+    ``chroma_extra`` steps wider on the chroma planes."""
     step = plane_step(quant, plane, chroma_shift) / 16.0
     levels = len(bands) - 1
+    extra = chroma_extra if plane else 0.0
 
     def detail(c: np.ndarray, index: int) -> np.ndarray:
         zone = deadzone[min(levels - index, 2)] if isinstance(deadzone, tuple) else deadzone
-        rounding = 1 - (DEADZONE if zone < 0 else zone)
+        rounding = 1 - (DEADZONE if zone < 0 else zone) - extra
         return (np.sign(c) * np.maximum(np.floor(np.abs(c) / step + rounding), 0)).astype(np.int64)
 
     return [np.round(bands[0] / step).astype(np.int64)] + [

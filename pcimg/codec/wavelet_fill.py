@@ -28,14 +28,18 @@ BITS_PER_NONZERO = 3.0  # what one more non-zero index costs (2.2-3.7 measured o
 MAX_PASSES = 3
 
 
-def _nonzero_counts(bands: tuple[list, ...], quant: int, ladder: tuple[tuple[float, ...], ...]) -> np.ndarray:
-    """Non-zero detail indices at each rung (index 0: the default dead zone), without quantising."""
+def _nonzero_counts(
+    bands: tuple[list, ...], quant: int, ladder: tuple[tuple[float, ...], ...], chroma_extra: float = 0.0
+) -> np.ndarray:
+    """Non-zero detail indices at each rung (index 0: the default dead zone), without quantising
+    (a chroma magnitude counts ``chroma_extra`` steps smaller, as ``W.quantise`` treats it)."""
     by_group: list[list[np.ndarray]] = [[], [], []]
     for plane, plane_bands in enumerate(bands):
         step = W.plane_step(quant, plane) / 16.0
         levels = len(plane_bands) - 1
+        shift = chroma_extra if plane else 0.0
         for index, triple in enumerate(plane_bands[1:], 1):
-            by_group[min(levels - index, 2)].extend(np.abs(b).ravel() / step for b in triple)
+            by_group[min(levels - index, 2)].extend(np.abs(b).ravel() / step - shift for b in triple)
     ordered = [np.sort(np.concatenate(g)) if g else np.zeros(0) for g in by_group]
 
     def count(zones: tuple[float, ...]) -> int:
@@ -51,11 +55,12 @@ def fill(
     fits: Callable[[Descriptor], bool],
     build: Callable[[tuple[float, ...]], Descriptor | None],
     ladder: tuple[tuple[float, ...], ...] | None = None,
+    chroma_extra: float = 0.0,
 ) -> tuple[Descriptor, W.DeadZone]:
     """The entry at the highest rung that fits (and its dead zones), ``entry`` if none does.
-    ``build`` makes the entry at the same quant with the given dead zones."""
+    ``build`` makes the entry at the same quant with the given dead zones (and ``chroma_extra``)."""
     ladder = ladder or LADDER
-    counts = _nonzero_counts(bands, entry.quant, ladder)
+    counts = _nonzero_counts(bands, entry.quant, ladder, chroma_extra)
     best, best_rung, best_size = entry, 0, len(entry.payload)
     ceiling = len(ladder) + 1  # rungs from here up are known not to fit
     bits = BITS_PER_NONZERO

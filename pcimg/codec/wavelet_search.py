@@ -37,6 +37,11 @@ STRENGTHS = (0, 4, 8, 12)  # smoothing strengths the encoder tries (0, off, is a
 # alone prefers smoothing that HaarPSI punishes (held-out 983 B: -0.011); with the gradient
 # term all three metrics rose on the design images (codec v2 log).
 GRADIENT_WEIGHT = 2.0
+# Chroma details need this much more of a step than luma's to survive quantisation: the eye
+# sees chroma detail less, and at 491-983 B MS-SSIM and HaarPSI rose (+0.001 / +0.001 at 983 B
+# on both halves of Kodak) while RGB PSNR, which weighs chroma errors like luma's, fell 0.02 dB
+# (codec v2 log, session 7).
+CHROMA_DEADZONE_EXTRA = 0.1
 ARRAY_CODING_PIXELS = 4000  # working pictures from this size up code with wavelet_encode (same bytes)
 
 
@@ -113,13 +118,22 @@ def picture(
     return smoothing.smooth(unsmoothed, strength)
 
 
+def quantised(
+    work: Working, quant: int, deadzone: W.DeadZone = -1.0, chroma_shift: int = 0, chroma_extra: float | None = None
+) -> list:
+    """The encoder's indices at ``quant``: kind 3's dead zones (``W.quantise``), on chroma wider by
+    ``CHROMA_DEADZONE_EXTRA`` unless ``chroma_extra`` says otherwise (kind 4 passes 0)."""
+    extra = CHROMA_DEADZONE_EXTRA if chroma_extra is None else chroma_extra
+    return [W.quantise(b, quant, plane, chroma_shift, deadzone, extra) for plane, b in enumerate(work.bands)]
+
+
 FILL = True  # spend the bytes the finest fitting quant leaves (wavelet_fill); False for experiments
 
 
 def descriptor(work: Working, quant: int, deadzone: W.DeadZone = -1.0, kind: int = W.KIND) -> Descriptor | None:
     """The entry at ``quant`` (dead zones as ``W.quantise`` takes them), or None when an index
     would exceed the coder's bound. ``kind`` 5 codes the same indices as an embedded stream."""
-    indices = [W.quantise(b, quant, plane, deadzone=deadzone) for plane, b in enumerate(work.bands)]
+    indices = quantised(work, quant, deadzone)
     if not all(W.check_magnitudes(b) for b in indices):
         return None
     if kind == E.KIND:
@@ -189,10 +203,11 @@ def errors_at(
     chroma_shift: int = 0,
     chroma_weight: float = 0.0,
     deadzone: W.DeadZone = -1.0,
+    chroma_extra: float | None = None,
 ) -> list[float]:
     """Per smoothing strength, the error (``picture_error``) of the decoder's picture at ``quant``
     (the indices are known: no entropy decode)."""
-    indices = [W.quantise(b, quant, plane, chroma_shift, deadzone) for plane, b in enumerate(work.bands)]
+    indices = quantised(work, quant, deadzone, chroma_shift, chroma_extra)
     unsmoothed = picture(work, indices, quant, src.colour, 0, chroma_shift)
     return [picture_error(src, smoothing.smooth(unsmoothed, s), gradient_weight, chroma_weight) for s in strengths]
 
@@ -236,7 +251,7 @@ def estimated_quant(work: Working, payload_bytes: int, start: int) -> int | None
         if small:
             entry = descriptor(work, quant)
             return len(entry.payload) if entry is not None else math.inf
-        indices = [W.quantise(b, quant, plane) for plane, b in enumerate(work.bands)]
+        indices = quantised(work, quant)
         return wavelet_rate.payload_bytes(indices, W.priors_file(W.VERSION), W.HEADER_BYTES, W.VERSION)
 
     def clamp(quant: float) -> int:
@@ -288,7 +303,12 @@ def search(
         return None
     if FILL:
         entry, deadzone = wavelet_fill.fill(
-            work.bands, entry, payload_bytes, fits, lambda zones: build(work, entry.quant, zones)
+            work.bands,
+            entry,
+            payload_bytes,
+            fits,
+            lambda zones: build(work, entry.quant, zones),
+            chroma_extra=CHROMA_DEADZONE_EXTRA,
         )
     else:
         deadzone = W.DEADZONE

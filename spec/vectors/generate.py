@@ -74,15 +74,15 @@ RAW_X = part(0x04, b"\x00x")
 
 def format_1_4(build):
     """The writer as it was up to format 1.4 (these vectors must not change): kind 3 written as
-    version 1."""
+    version 1, with the same dead zone on chroma as on luma."""
 
     def built(*args, **kwargs):
-        saved = wavelet_colour.VERSION
-        wavelet_colour.VERSION = 1
+        saved = wavelet_colour.VERSION, wavelet_search.CHROMA_DEADZONE_EXTRA
+        wavelet_colour.VERSION, wavelet_search.CHROMA_DEADZONE_EXTRA = 1, 0.0
         try:
             return build(*args, **kwargs)
         finally:
-            wavelet_colour.VERSION = saved
+            wavelet_colour.VERSION, wavelet_search.CHROMA_DEADZONE_EXTRA = saved
 
     return built
 
