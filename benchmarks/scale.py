@@ -26,7 +26,10 @@ import pcimg
 task, path, budget = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if task == "decode":
     data = open(path, "rb").read()
-    pcimg.decode(data, size=(64, 64))
+    pcimg.decode(data, size=(64, 64))  # first-call costs (imports, tables) once
+    from pcimg.codec import wavelet_colour, wavelet_embedded
+    wavelet_colour.working_image.cache_clear()  # and the timed decode decodes the payload again
+    wavelet_embedded.working_image.cache_clear()
 elif task == "bicubic":
     small = Image.new("RGB", (150, 100), "gray")
     w, h = int(sys.argv[4]), int(sys.argv[5])
