@@ -283,12 +283,16 @@ class RangeDecoder {
     }
     return value;
   }
-  uint(ctx) {
+  prefix(ctx) {
     let k = 0;
     while (this.bit(ctx, Math.min(k, ctx.length - 1))) {
       k++;
       if (k > 24) throw new Error("integer prefix longer than 24 bits");
     }
+    return k;
+  }
+  uint(ctx) {
+    const k = this.prefix(ctx);
     return 2 ** k - 1 + (k ? this.direct(k) : 0);
   }
 }
@@ -403,11 +407,7 @@ function decodeBand(dec, ctx, B, g, o, P, siblings) {
 
 /** Kind 3 version 2 (CODEC.md 8.8): decode_mag, a magnitude whose first suffix bit is context coded. */
 function decodeMag(dec, ctx, suffix, base) {
-  let k = 0;
-  while (dec.bit(ctx, Math.min(k, ctx.length - 1))) {
-    k++;
-    if (k > 24) throw new Error("integer prefix longer than 24 bits");
-  }
+  const k = dec.prefix(ctx);
   if (!k) return 0;
   const top = dec.bit(suffix, base + Math.min(k, 3) - 1);
   return 2 ** k - 1 + top * 2 ** (k - 1) + (k > 1 ? dec.direct(k - 1) : 0);

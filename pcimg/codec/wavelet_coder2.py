@@ -59,10 +59,7 @@ def encode_magnitude(enc: rc.Encoder, prefix: list[int], suffix: list[int], suff
     """``value`` >= 0 as kind 3's Exp-Golomb code, the suffix's first bit context coded."""
     n = value + 1
     k = n.bit_length() - 1
-    last = len(prefix) - 1
-    for i in range(k):
-        enc.bit(prefix, i if i < last else last, 1)
-    enc.bit(prefix, k if k < last else last, 0)
+    rc.encode_prefix(enc, prefix, k)
     if k:
         enc.bit(suffix, suffix_ctx + min(k, 3) - 1, (n >> (k - 1)) & 1)
         if k > 1:
@@ -70,12 +67,7 @@ def encode_magnitude(enc: rc.Encoder, prefix: list[int], suffix: list[int], suff
 
 
 def decode_magnitude(dec: rc.Decoder, prefix: list[int], suffix: list[int], suffix_ctx: int) -> int:
-    k = 0
-    last = len(prefix) - 1
-    while dec.bit(prefix, k if k < last else last):
-        k += 1
-        if k > rc.MAX_PREFIX:
-            raise ValueError("integer prefix longer than 24 bits")
+    k = rc.decode_prefix(dec, prefix)
     if not k:
         return 0
     top = dec.bit(suffix, suffix_ctx + min(k, 3) - 1)

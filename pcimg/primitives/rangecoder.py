@@ -168,21 +168,33 @@ def contexts(n: int) -> list[int]:
     return [PROB_INIT] * n
 
 
+def encode_prefix(enc: Encoder, probs: list[int], k: int) -> None:
+    """An Exp-Golomb prefix: k one-bits then a zero, bit j with context min(j, len(probs) - 1)."""
+    last = len(probs) - 1
+    for i in range(k):
+        enc.bit(probs, i if i < last else last, 1)
+    enc.bit(probs, k if k < last else last, 0)
+
+
+def decode_prefix(dec: Decoder, probs: list[int]) -> int:
+    k = 0
+    last = len(probs) - 1
+    while dec.bit(probs, k if k < last else last):
+        k += 1
+        if k > MAX_PREFIX:
+            raise ValueError("integer prefix longer than 24 bits")
+    return k
+
+
 def encode_uint(enc: Encoder, probs: list[int], value: int) -> None:
     """Code value >= 0 as Exp-Golomb: prefix k (unary, contexts 0..k) then k low bits of value+1."""
     n = value + 1
     k = n.bit_length() - 1
-    for i in range(k):
-        enc.bit(probs, min(i, len(probs) - 1), 1)
-    enc.bit(probs, min(k, len(probs) - 1), 0)
+    encode_prefix(enc, probs, k)
     if k:
         enc.direct(n - (1 << k), k)
 
 
 def decode_uint(dec: Decoder, probs: list[int]) -> int:
-    k = 0
-    while dec.bit(probs, min(k, len(probs) - 1)):
-        k += 1
-        if k > MAX_PREFIX:
-            raise ValueError("integer prefix longer than 24 bits")
+    k = decode_prefix(dec, probs)
     return (1 << k) - 1 + (dec.direct(k) if k else 0)
