@@ -384,3 +384,69 @@ def test_version_2_worked_example_is_the_vector():
     assert not any(v for row in hh for v in row)
     first_row = " ".join(str(v) for v in np.asarray(pcimg.decode(pci))[0])
     assert f"`{first_row}`" in spec
+
+
+def test_the_search_error_is_numpys_gradient_and_resampler_in_reused_arrays(photo):
+    """``picture_error`` computes in the source's scratch arrays: the same value as the plain
+    numpy formula, on every call (nothing left over from the last)."""
+    src = wavelet_search.source(np.asarray(photo), "rgb")
+    rng = np.random.default_rng(5)
+
+    def plain(picture: np.ndarray) -> float:
+        h, w = src.reference.shape[:2]
+        up = np.clip(resample.resize_float(picture.astype(np.float64), w, h), 0, 255)
+        luma = (up[..., 0] + up[..., 1] + up[..., 2]) / 3
+        gradient = np.hypot(np.gradient(luma, axis=1), np.gradient(luma, axis=0))
+        weight = wavelet_search.GRADIENT_WEIGHT
+        return float(np.mean((up - src.reference) ** 2)) + weight * float(np.mean((gradient - src.gradient) ** 2))
+
+    for size in ((91, 136), (40, 61), (91, 136)):
+        picture = rng.integers(0, 256, (*size, 3)).astype(np.uint8)
+        assert wavelet_search.picture_error(src, picture) == plain(picture)
+    for shape in ((1, 7, 3), (6, 1, 3), (2, 2), (9, 5)):
+        image = rng.random(shape) * 255
+        luma = image.mean(-1) if image.ndim == 3 else image
+        expected = np.hypot(*(np.gradient(luma, axis=a) if luma.shape[a] > 1 else np.zeros_like(luma) for a in (1, 0)))
+        assert np.array_equal(wavelet_search._gradient(image), expected)
+
+
+def test_the_float_resampler_in_bands_is_the_two_pass_sum():
+    rng = np.random.default_rng(6)
+    for shape, (width, height) in (((91, 136, 3), (384, 256)), ((300, 7), (5, 700)), ((1, 1), (3, 2))):
+        plane = rng.random(shape) * 255
+        across, down = resample.taps(shape[1], width), resample.taps(shape[0], height)
+        rows = resample._pass(plane, across[:, 0], across[:, 1] / 16384.0, 1)
+        expected = resample._pass(rows, down[:, 0], down[:, 1] / 16384.0, 0)
+        assert np.array_equal(resample.resize_float(plane, width, height), expected)
+        out = np.full(expected.shape, np.nan)
+        assert resample.resize_float(plane, width, height, out=out) is out and np.array_equal(out, expected)
+
+
+@pytest.mark.parametrize("falls_to", ["largest", "smallest"])
+def test_the_search_tries_sizes_largest_first_and_stops_when_the_error_rises(photo, monkeypatch, falls_to):
+    src = wavelet_search.source(np.asarray(photo), "rgb")
+    sizes = wavelet_search.working_sizes(src, 900)
+    assert len(sizes) == 3
+    analysed = []
+    analyse = wavelet_search.analyse
+
+    def counting(src, width, height):
+        analysed.append((width, height))
+        return analyse(src, width, height)
+
+    def error(src, work, quant, strengths, **options):  # falls towards one end of the sizes
+        return [float(work.width if falls_to == "smallest" else -work.width)] * len(strengths)
+
+    monkeypatch.setattr(wavelet_search, "analyse", counting)
+    monkeypatch.setattr(wavelet_search, "errors_at", error)
+    entry = wavelet_search.search(src, 900, lambda d: len(d.payload) <= 900)
+    assert entry is not None and len(entry.payload) <= 900
+    kept = W.decode_payload(entry.payload, "rgb", entry.version)[:2]
+    if falls_to == "largest":  # the second error is higher: the smallest size is never analysed
+        assert analysed == sorted(sizes, reverse=True)[:2] and kept == max(sizes)
+    else:
+        assert analysed == sorted(sizes, reverse=True) and kept == min(sizes)
+    monkeypatch.setattr(wavelet_search, "FAST_SEARCH", False)  # session 7's order: every size, smallest first
+    analysed.clear()
+    wavelet_search.search(src, 900, lambda d: len(d.payload) <= 900)
+    assert analysed == sizes

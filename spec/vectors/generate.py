@@ -72,10 +72,26 @@ def part(code: int, payload: bytes) -> bytes:
 RAW_X = part(0x04, b"\x00x")
 
 
-def format_1_4(build):
-    """The writer as it was up to format 1.4 (these vectors must not change): kind 3 written as
-    version 1, with the same dead zone on chroma as on luma."""
+def format_1_5(build):
+    """The encoder as it was up to format 1.5 (these vectors must not change): session 7's
+    working-size search (``wavelet_search.FAST_SEARCH`` off)."""
 
+    def built(*args, **kwargs):
+        saved = wavelet_search.FAST_SEARCH
+        wavelet_search.FAST_SEARCH = False
+        try:
+            return build(*args, **kwargs)
+        finally:
+            wavelet_search.FAST_SEARCH = saved
+
+    return built
+
+
+def format_1_4(build):
+    """The writer as it was up to format 1.4 (these vectors must not change): as ``format_1_5``,
+    kind 3 written as version 1, with the same dead zone on chroma as on luma."""
+
+    @format_1_5
     def built(*args, **kwargs):
         saved = wavelet_colour.VERSION, wavelet_search.CHROMA_DEADZONE_EXTRA
         wavelet_colour.VERSION, wavelet_search.CHROMA_DEADZONE_EXTRA = 1, 0.0
@@ -336,6 +352,7 @@ def prompt_v2_vectors() -> dict[str, tuple[str, bytes]]:
     }
 
 
+@format_1_5
 def wavelet_v2_vectors() -> dict[str, tuple[str, bytes]]:
     """Format 1.5: kind 3 version 2, as the default encoder writes it."""
     files = {
