@@ -434,7 +434,7 @@ def test_the_search_tries_sizes_largest_first_and_stops_when_the_error_rises(pho
         analysed.append((width, height))
         return analyse(src, width, height)
 
-    def error(src, work, quant, strengths, **options):  # falls towards one end of the sizes
+    def error(src, work, quant, strengths, *weights, **options):  # falls towards one end of the sizes
         return [float(work.width if falls_to == "smallest" else -work.width)] * len(strengths)
 
     monkeypatch.setattr(wavelet_search, "analyse", counting)
@@ -450,3 +450,21 @@ def test_the_search_tries_sizes_largest_first_and_stops_when_the_error_rises(pho
     analysed.clear()
     wavelet_search.search(src, 900, lambda d: len(d.payload) <= 900)
     assert analysed == sizes
+
+
+@pytest.mark.parametrize("budget", [300, 960])
+def test_fitting_not_finest_stops_where_a_finer_step_would_not_fit_by_the_model(photo, budget):
+    src = wavelet_search.source(np.asarray(photo), "rgb")
+    work = wavelet_search.analyse(src, *max(wavelet_search.working_sizes(src, budget)))
+
+    def fits(entry: Descriptor) -> bool:
+        return len(entry.payload) <= budget
+
+    finest = wavelet_search.fit_quant(work, fits, budget, 90)
+    quick = wavelet_search.fit_quant(work, fits, budget, 90, finest=False)
+    assert finest is not None and quick is not None and fits(quick)
+    assert quick.quant >= finest.quant
+    finer = wavelet_search.descriptor(work, quick.quant - 1)
+    assert finer is not None and (
+        not fits(finer) or len(quick.payload) * wavelet_search.BYTES_PER_QUANT > budget
+    )  # it stopped for a reason

@@ -39,11 +39,6 @@ def colour_name(rgb: np.ndarray) -> str:
     return shade + hue
 
 
-def _names(rgb: np.ndarray) -> Counter[str]:
-    """How many pixels of a small RGB array carry each colour name."""
-    return Counter(colour_name(px) for px in rgb.reshape(-1, 3))
-
-
 def describe_colours(array: np.ndarray) -> str:
     """E.g. 'a softly lit photo, blue at the top, green at the bottom, mostly green and red'.
 
@@ -57,9 +52,10 @@ def describe_colours(array: np.ndarray) -> str:
     small = Image.fromarray(rgb.astype(np.uint8)).resize((small_w, small_h), Image.Resampling.BOX)
     thumb = np.asarray(small, dtype=np.float64)
     third = max(1, small_h // 3)
-    top = _names(thumb[:third]).most_common(1)[0][0]
-    bottom = _names(thumb[-third:]).most_common(1)[0][0]
-    overall = _names(thumb).most_common(2)
+    names = [[colour_name(px) for px in row] for row in thumb]  # each pixel named once
+    top = Counter(n for row in names[:third] for n in row).most_common(1)[0][0]
+    bottom = Counter(n for row in names[-third:] for n in row).most_common(1)[0][0]
+    overall = Counter(n for row in names for n in row).most_common(2)
     luma = float((thumb @ np.array([0.299, 0.587, 0.114])).mean())
     light = "dark" if luma < 85 else ("bright" if luma > 170 else "softly lit")
     kind = "black and white photo" if array.ndim == 2 else "photo"

@@ -26,7 +26,7 @@ from . import wavelet_colour as W
 from . import wavelet_embedded as E
 from .wavelet_encode import encode_plane
 
-ANALYSIS_LONG_SIDE = 384
+ANALYSIS_LONG_SIDE = 256  # the candidate sizes' errors are measured at this long side (384 before session 8)
 BITS_PER_PIXEL = 0.6  # payload bits per working luma pixel at the sizes that won on Kodak
 SIZE_FACTORS = (0.8, 1.0, 1.25)
 MIN_LONG_SIDE = 16
@@ -121,41 +121,49 @@ class Working:
     width: int
     height: int
     bands: tuple[list, ...]  # per plane, float
+    image: np.ndarray | None = None  # the source at the working size, 8-bit (``FAST_SEARCH``)
 
 
 # Session 8's search (codec v2 log): working planes resampled from the 8-bit image (Lanczos
-# with Pillow's integer pre-reduction), sizes tried largest first with each size's quant
-# predicted from the last, stopping when the error rises. Same quality on Kodak, 151 -> 132 ms
-# at 983 B. False: session 7's search, which the conformance vectors of formats <= 1.5 record.
+# with Pillow's integer pre-reduction); sizes tried largest first, each size's quant predicted
+# from the last, stopping when the error rises; the kept size fitted only as far finer as the
+# bytes allow (the fill spends the rest); the smoothing strength judged at the working size.
+# The same quality on Kodak, 983 B in 112 ms instead of 174. False: session 7's search, which
+# the conformance vectors of formats up to 1.5 record (with ANALYSIS_LONG_SIDE 384).
 FAST_SEARCH = True
+# At the working size the gradient differences are larger and fewer: this weight keeps
+# HaarPSI where the analysis-size choice had it (2.0 there: -0.008 at 491-983 B; codec v2 log).
+STRENGTH_GRADIENT_WEIGHT = 8.0
 REDUCING_GAP = 3.0  # Pillow's box pre-reduction keeps at least this many times the output size
 
 
-def _planes_at(src: Source, width: int, height: int) -> list[np.ndarray]:
-    """The coded planes (float) at their sizes (``W.plane_sizes``).
+def _planes_at(src: Source, width: int, height: int) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """The coded planes (float) at their sizes (``W.plane_sizes``), and with ``FAST_SEARCH``
+    the 8-bit image at the working size they came from.
 
     Resampled from the 8-bit image, then converted: resampling and the colour transform are
     both linear, so the order changes only the rounding to 8 bits at the working size."""
     sizes = W.plane_sizes(width, height, src.colour)
     if not FAST_SEARCH:
-        return [_resize(p, s) for p, s in zip(src.planes, sizes, strict=False)]
+        return [_resize(p, s) for p, s in zip(src.planes, sizes, strict=False)], None
     out: list[np.ndarray] = []
+    working = src.array
     for index, size in enumerate(sizes):
         if index == 0 or size != sizes[index - 1]:
             pixels = src.array
             if src.size != size:
                 pixels = np.asarray(src.image.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP))
             planes = colour.rgb_to_planes(pixels) if src.colour == "rgb" else colour.grey_to_planes(pixels)
+            if index == 0:
+                working = pixels
         out.append(planes[index])
-    return out
+    return out, working
 
 
 def analyse(src: Source, width: int, height: int) -> Working:
-    bands = []
-    for plane in _planes_at(src, width, height):
-        h, w = plane.shape
-        bands.append(lifting.forward(plane, lifting.levels_for(w, h)))
-    return Working(width, height, tuple(bands))
+    planes, image = _planes_at(src, width, height)
+    bands = [lifting.forward(plane, lifting.levels_for(plane.shape[1], plane.shape[0])) for plane in planes]
+    return Working(width, height, tuple(bands), image)
 
 
 def picture(
@@ -207,13 +215,17 @@ def fit_quant(
     start: int,
     build: Callable[[Working, int], Descriptor | None] | None = None,
     max_quant: int = W.MAX_QUANT,
+    finest: bool = True,
 ) -> Descriptor | None:
     """The entry with the smallest (finest) quant up to ``max_quant`` that fits, or None.
-    ``build`` makes the entry at a quant (default: kind 3's ``descriptor``).
+    ``build`` makes the entry at a quant (default: kind 3's ``descriptor``). ``finest`` False:
+    a quant that fits, tried finer only while the bytes left allow a step (``BYTES_PER_QUANT``)
+    (the search's fill spends what a step would have).
 
     Payload bytes fall about 6% per quant step, so one jump from ``start`` by the logarithm
     of the size ratio lands within a step or two; then it walks to the boundary. Each trial
-    is a real coding pass, so this takes 3-5 passes where a bisection over 0..191 takes 8-9.
+    is a real coding pass, so this takes 2-3 passes (1-2 not ``finest``) where a bisection
+    over 0..191 takes 8-9.
     """
     tried: dict[int, Descriptor | None] = {}
 
@@ -226,13 +238,16 @@ def fit_quant(
             sizes[quant] = len(entry.payload) if entry is not None else 1 << 30
         return tried[quant]
 
+    def finer_may_fit(quant: int) -> bool:
+        return finest or sizes[quant] * BYTES_PER_QUANT <= payload_bytes
+
     sizes: dict[int, int] = {}
     quant = min(max(start, 0), max_quant)
     entry_at(quant)
-    jump = round(math.log(max(sizes[quant], 1) / max(payload_bytes, 1)) / math.log(BYTES_PER_QUANT))
-    quant = min(max(quant + jump, 0), max_quant)
+    steps = math.log(max(sizes[quant], 1) / max(payload_bytes, 1)) / math.log(BYTES_PER_QUANT)
+    quant = min(max(quant + (round(steps) if finest else math.ceil(steps)), 0), max_quant)
     if entry_at(quant) is not None:
-        while quant > 0 and entry_at(quant - 1) is not None:
+        while quant > 0 and finer_may_fit(quant) and entry_at(quant - 1) is not None:
             quant -= 1
         return tried[quant]
     while quant < max_quant:
@@ -387,7 +402,7 @@ def search(
             break  # the error falls to one smallest size and rises after it: smaller ones lose too
         candidates.append((error, work, quant))
     for _, work, quant in sorted(candidates, key=lambda c: c[0]):
-        entry = fit_quant(work, fits, payload_bytes, quant, build)
+        entry = fit_quant(work, fits, payload_bytes, quant, build, finest=not FAST_SEARCH)
         if entry is not None:
             break
     else:
@@ -404,7 +419,11 @@ def search(
     else:
         deadzone = W.DEADZONE
     smoothed = [s for s in STRENGTHS if s]
-    scores = errors_at(src, work, entry.quant, (0, *smoothed), deadzone=deadzone)
+    if work.image is not None:  # FAST_SEARCH: against the source at the working size
+        at_work = Source(work.image, work.image, src.colour, _gradient(work.image))
+        scores = errors_at(at_work, work, entry.quant, (0, *smoothed), STRENGTH_GRADIENT_WEIGHT, deadzone=deadzone)
+    else:
+        scores = errors_at(src, work, entry.quant, (0, *smoothed), deadzone=deadzone)
     strength = [0, *smoothed][scores.index(min(scores))]
     return Descriptor(
         entry.kind, entry.version, entry.quant, entry.payload[:2] + bytes((strength,)) + entry.payload[3:]

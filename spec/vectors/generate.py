@@ -74,15 +74,15 @@ RAW_X = part(0x04, b"\x00x")
 
 def format_1_5(build):
     """The encoder as it was up to format 1.5 (these vectors must not change): session 7's
-    working-size search (``wavelet_search.FAST_SEARCH`` off)."""
+    working-size search (``wavelet_search.FAST_SEARCH`` off, errors at 384 pixels)."""
 
     def built(*args, **kwargs):
-        saved = wavelet_search.FAST_SEARCH
-        wavelet_search.FAST_SEARCH = False
+        saved = wavelet_search.FAST_SEARCH, wavelet_search.ANALYSIS_LONG_SIDE
+        wavelet_search.FAST_SEARCH, wavelet_search.ANALYSIS_LONG_SIDE = False, 384
         try:
             return build(*args, **kwargs)
         finally:
-            wavelet_search.FAST_SEARCH = saved
+            wavelet_search.FAST_SEARCH, wavelet_search.ANALYSIS_LONG_SIDE = saved
 
     return built
 
