@@ -468,3 +468,39 @@ def test_fitting_not_finest_stops_where_a_finer_step_would_not_fit_by_the_model(
     assert finer is not None and (
         not fits(finer) or len(quick.payload) * wavelet_search.BYTES_PER_QUANT > budget
     )  # it stopped for a reason
+
+
+class StaticPricing:
+    """A coder that adds up each decision's price under the contexts' starting probabilities."""
+
+    def __init__(self) -> None:
+        self.bits = 0.0
+
+    def bit(self, probs: list[int], index: int, bit: int) -> None:
+        zero = probs[index] / rc.PROB_ONE
+        self.bits -= np.log2(1.0 - zero if bit else zero)
+
+    def direct(self, value: int, nbits: int) -> None:
+        self.bits += nbits
+
+
+@pytest.mark.parametrize("plane_type", ["luma", "chroma"])
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 70), st.integers(1, 70), st.floats(0.02, 0.9), st.integers(0, 2**32 - 1))
+def test_the_rate_estimate_prices_exactly_the_traversals_decisions(plane_type, width, height, density, seed):
+    """``wavelet_rate.plane_bits2`` (contexts of a whole plane at once, ``wavelet_plane``) is the
+    sum of the normative coder's decisions priced at the starting probabilities: any context
+    the fast path got wrong would price differently."""
+    from pcimg.codec import wavelet_rate
+
+    rng = np.random.default_rng(seed)
+    shapes = lifting.band_shapes(width, height, lifting.levels_for(width, height))
+
+    def band(shape: tuple[int, int]) -> np.ndarray:
+        return (rng.integers(-40, 41, shape) * (rng.random(shape) < density)).astype(np.int64)
+
+    bands = [band(shapes[0])] + [tuple(band(s) for s in triple) for triple in shapes[1:]]
+    traversal = StaticPricing()
+    wavelet_coder2.code_plane(traversal, wavelet_coder2.Contexts(plane_type), W.as_lists(bands), decoding=False)
+    estimate = wavelet_rate.plane_bits2(wavelet_rate.prices(plane_type, wavelet_coder2.PRIORS_FILE, 2), bands)
+    assert estimate == pytest.approx(traversal.bits, rel=1e-9, abs=1e-6)

@@ -1,10 +1,11 @@
 """Encoder-side coding of kind-3 bands: every context computed at once with numpy.
 
-The encoder knows all indices before it codes, so the contexts that ``wavelet_coder``
-works out one coefficient at a time (as a decoder must) can be computed for a whole band
-with array operations; what is left in Python is one loop over the coder. Same bytes as
-``wavelet_coder.code_plane`` (a test holds them identical), about 4x faster, which is what
-the encoder's size x quantiser search spends its time on.
+The encoder knows all indices before it codes, so the contexts that ``wavelet_coder`` and
+``wavelet_coder2`` work out one coefficient at a time (as a decoder must) can be computed
+with array operations (version 1 band by band here, version 2 a whole plane at once in
+``wavelet_plane``); what is left in Python is one loop over the coder. Same bytes as the
+traversal coders (a test holds them identical), which is what the encoder's size x
+quantiser search spends its time on.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from ..primitives import rangecoder as rc
 from . import wavelet_coder2
 from .wavelet_coder import BLOCK, GROUPS, NEIGHBOUR_CLASSES, Contexts, LLContexts
+from .wavelet_plane import _geometry, plane_contexts
 
 _CLASS = np.array((0, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4), dtype=np.int64)
 
@@ -45,21 +47,6 @@ def _ll_events(enc: rc.Encoder, ctx: LLContexts, ll: np.ndarray) -> None:
         if r:
             enc.bit(sign, 0, 1 if r < 0 else 0)
             rc.encode_uint(enc, mags[z], abs(r) - 1)
-
-
-@lru_cache(maxsize=256)
-def _geometry(h: int, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[int]]:
-    """What depends on a band's shape only: rows and columns of every position, where its
-    north-east neighbour is already coded, the coding order (4x4 blocks in raster order) and
-    the number of positions in each block."""
-    y, x = np.mgrid[0:h, 0:w]
-    north_east_coded = ((x + 1) % BLOCK != 0) | (y % BLOCK == 0)
-    order = np.lexsort((x.ravel(), y.ravel(), (x // BLOCK).ravel(), (y // BLOCK).ravel()))
-    rows = np.minimum(BLOCK, h - np.arange(-(-h // BLOCK)) * BLOCK)
-    cols = np.minimum(BLOCK, w - np.arange(-(-w // BLOCK)) * BLOCK)
-    for array in (y, x, north_east_coded, order):
-        array.setflags(write=False)
-    return y, x, north_east_coded, order, (rows[:, None] * cols[None, :]).ravel().tolist()
 
 
 @lru_cache(maxsize=256)
@@ -100,7 +87,7 @@ def band_contexts(
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """What both versions' contexts read around each position, as arrays of the band's shape."""
+    """What version 1's contexts read around each position, as arrays of the band's shape."""
 
     west: np.ndarray  # min(|W|, 2)
     north: np.ndarray  # min(|N|, 2)
@@ -164,78 +151,15 @@ def _blocks(nz: np.ndarray, parent: np.ndarray | None) -> tuple[np.ndarray, np.n
     return block_nz, near, parent_count
 
 
-@dataclass(frozen=True)
-class BandContexts2:
-    """Every context of one band's version-2 coding, in coding order over the coded positions
-    (those inside blocks flagged non-zero)."""
-
-    block_nz: np.ndarray  # per block, raster
-    block_ctx: np.ndarray
-    counts: list[int]  # positions per block
-    values: np.ndarray  # coded positions
-    forced: np.ndarray  # the last of a block with no non-zero before it: not coded
-    sig_ctx: np.ndarray
-    sign_ctx: np.ndarray
-    mag_ctx: np.ndarray
-
-
-def band_contexts2(
-    band: np.ndarray, group: int, orient: int, parent: np.ndarray | None, siblings: list[np.ndarray]
-) -> BandContexts2:
-    """``band_contexts`` for version 2 (wavelet_coder2): neighbours along and across the
-    orientation, the parent region's count, whether the block already holds a non-zero value."""
-    n = _neighbourhood(band, parent, siblings)
-    west, north, signed, order, counts = n.west, n.north, n.signed, n.order, n.counts
-    diagonal = n.north_west | n.north_east
-    along, across = (north, west) if orient == 0 else (west, north)
-    sig = (((((group * 2 + (orient == 2)) * 3 + along) * 3 + across) * 2 + diagonal) * 3 + n.parent) * 2 + n.sibling
-    sign = (group * 3 + orient) * 9 + (signed[1:, :-2] + 1) * 3 + signed[:-1, 1:-1] + 1
-    mag = group * 3 + np.maximum(west, north)
-
-    block_nz, near, parent_count = _blocks(band != 0, parent)
-    block_ctx = ((group * 3 + orient) * 3 + near) * 4 + np.minimum(parent_count, 3)
-    flags = block_nz.ravel()
-    coded = np.repeat(flags, counts)
-    raster = order[coded]
-    values = band.ravel()[raster]
-    # whether an earlier position of the same block is non-zero, and which is a block's last
-    kept = [c for c, f in zip(counts, flags.tolist(), strict=True) if f]
-    starts = np.cumsum([0, *kept])
-    running = np.cumsum(values != 0)
-    before = running - (values != 0) - np.repeat(np.concatenate([[0], running])[starts[:-1]], kept)
-    last = np.zeros(len(values), dtype=bool)
-    last[starts[1:] - 1] = True
-    seen = before > 0
-    forced = last & ~seen
-    return BandContexts2(
-        block_nz,
-        block_ctx,
-        counts,
-        values,
-        forced,
-        sig.ravel()[raster] * 2 + seen,
-        sign.ravel()[raster],
-        mag.ravel()[raster],
-    )
-
-
-def _band_events2(
-    enc: rc.Encoder,
-    ctx: wavelet_coder2.Contexts,
-    band: np.ndarray,
-    group: int,
-    orient: int,
-    parent: np.ndarray | None,
-    siblings: list[np.ndarray],
-) -> None:
-    c = band_contexts2(band, group, orient, parent, siblings)
+def _plane_events2(enc: rc.Encoder, ctx: wavelet_coder2.Contexts, bands: list) -> None:
+    """Version 2's detail bands of one plane, their contexts computed at once (``wavelet_plane``)."""
+    c = plane_contexts(bands)
     blocks, sig, sign, mag, suffix = ctx.block, ctx.sig, ctx.sign, ctx.mag, ctx.suffix
-    suffix_base = group * 3
     encode_magnitude = wavelet_coder2.encode_magnitude
-    values, forced_list = c.values.tolist(), c.forced.tolist()
+    values, forced_list, groups = c.values.tolist(), c.forced.tolist(), c.group.tolist()
     sig_list, sign_list, mag_list = c.sig_ctx.tolist(), c.sign_ctx.tolist(), c.mag_ctx.tolist()
     position = 0
-    for flag, bctx, count in zip(c.block_nz.ravel().tolist(), c.block_ctx.ravel().tolist(), c.counts, strict=True):
+    for flag, bctx, count in zip(c.block_nz.tolist(), c.block_ctx.tolist(), c.counts.tolist(), strict=True):
         enc.bit(blocks, bctx, 1 if flag else 0)
         if not flag:
             continue
@@ -245,7 +169,7 @@ def _band_events2(
                 enc.bit(sig, sig_list[j], 1 if v else 0)
             if v:
                 enc.bit(sign, sign_list[j], 1 if v < 0 else 0)
-                encode_magnitude(enc, mag[mag_list[j]], suffix, suffix_base, abs(v) - 1)
+                encode_magnitude(enc, mag[mag_list[j]], suffix, groups[j] * 3, abs(v) - 1)
         position += count
 
 
@@ -283,10 +207,12 @@ def encode_plane(enc: rc.Encoder, ctx: Contexts | wavelet_coder2.Contexts, bands
     """Code one plane's index arrays ([LL, (HL, LH, HH) coarse to fine]), as code_plane does
     (``version`` 2: as ``wavelet_coder2.code_plane`` does, ``ctx`` its contexts)."""
     _ll_events(enc, ctx, np.asarray(bands[0], dtype=np.int64))
+    if version == 2:
+        _plane_events2(enc, ctx, bands)  # type: ignore[arg-type]
+        return
     levels = len(bands) - 1
-    events = _band_events2 if version == 2 else _band_events
     for index, triple in enumerate(bands[1:]):
         group = min(levels - 1 - index, GROUPS - 1)
         for orient, band in enumerate(triple):
             parent = bands[index][orient] if index else None
-            events(enc, ctx, band, group, orient, parent, list(triple[:orient]))  # type: ignore[arg-type]
+            _band_events(enc, ctx, band, group, orient, parent, list(triple[:orient]))  # type: ignore[arg-type]

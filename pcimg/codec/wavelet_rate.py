@@ -18,7 +18,8 @@ import numpy as np
 from ..primitives import rangecoder as rc
 from . import wavelet_coder2
 from .wavelet_coder import PLANE_TYPES, SIZES, Contexts
-from .wavelet_encode import _shift, band_contexts, band_contexts2
+from .wavelet_encode import _shift, band_contexts
+from .wavelet_plane import plane_contexts
 
 MAX_PREFIX = rc.MAX_PREFIX + 1
 
@@ -110,25 +111,25 @@ def plane_bits(p: Prices, bands: list) -> float:
 
 
 def plane_bits2(p: Prices, bands: list) -> float:
-    """``plane_bits`` for version 2's contexts (``wavelet_coder2``)."""
+    """``plane_bits`` for version 2's contexts (``wavelet_coder2``), a plane's detail bands at
+    once (``wavelet_plane``)."""
     bits = _ll_bits(p, np.asarray(bands[0], dtype=np.int64))
-    for band, group, orient, parent, siblings in _detail_bands(bands):
-        c = band_contexts2(band, group, orient, parent, siblings)
-        bits += _flag_bits(p, c.block_nz, c.block_ctx)
-        values, coded = c.values, ~c.forced
-        nonzero = values != 0
-        sig = c.sig_ctx[coded]
-        bits += float(np.where(nonzero[coded], p.one["sig"][sig], p.zero["sig"][sig]).sum())
-        sign = c.sign_ctx[nonzero]
-        bits += float(np.where(values[nonzero] < 0, p.one["sign"][sign], p.zero["sign"][sign]).sum())
-        n = np.abs(values[nonzero])
-        bits += _uint_bits(p.uint["mag"], c.mag_ctx[nonzero], n - 1)
-        # the uint price counts every suffix bit raw; version 2 codes the first in a context
-        k = np.floor(np.log2(n)).astype(np.int64)
-        kk = k[k > 0]
-        top = (n[k > 0] >> (kk - 1)) & 1
-        suffix = group * 3 + np.minimum(kk, 3) - 1
-        bits += float(np.where(top == 1, p.one["suffix"][suffix], p.zero["suffix"][suffix]).sum()) - len(kk)
+    c = plane_contexts(bands)
+    bits += _flag_bits(p, c.block_nz, c.block_ctx)
+    values, coded = c.values, ~c.forced
+    nonzero = values != 0
+    sig = c.sig_ctx[coded]
+    bits += float(np.where(nonzero[coded], p.one["sig"][sig], p.zero["sig"][sig]).sum())
+    sign = c.sign_ctx[nonzero]
+    bits += float(np.where(values[nonzero] < 0, p.one["sign"][sign], p.zero["sign"][sign]).sum())
+    n = np.abs(values[nonzero])
+    bits += _uint_bits(p.uint["mag"], c.mag_ctx[nonzero], n - 1)
+    # the uint price counts every suffix bit raw; version 2 codes the first in a context
+    k = np.floor(np.log2(n)).astype(np.int64)
+    kk = k[k > 0]
+    top = (n[k > 0] >> (kk - 1)) & 1
+    suffix = c.group[nonzero][k > 0] * 3 + np.minimum(kk, 3) - 1
+    bits += float(np.where(top == 1, p.one["suffix"][suffix], p.zero["suffix"][suffix]).sum()) - len(kk)
     return bits
 
 

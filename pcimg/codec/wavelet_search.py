@@ -42,7 +42,10 @@ GRADIENT_WEIGHT = 2.0
 # on both halves of Kodak) while RGB PSNR, which weighs chroma errors like luma's, fell 0.02 dB
 # (codec v2 log, session 7).
 CHROMA_DEADZONE_EXTRA = 0.1
-ARRAY_CODING_PIXELS = 4000  # working pictures from this size up code with wavelet_encode (same bytes)
+# Session 7's search coded working pictures under this many pixels with the traversal coder and
+# sized them by coding (numpy's per-band overhead outweighed the arrays' gain); since the
+# contexts of a plane are computed at once (``wavelet_plane``) arrays win at every size.
+ARRAY_CODING_PIXELS = 4000
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,7 @@ def descriptor(work: Working, quant: int, deadzone: W.DeadZone = -1.0, kind: int
             return None
         return Descriptor(E.KIND, E.VERSION, quant, E.encode_payload(work.width, work.height, indices))
     version = W.VERSION
-    if work.width * work.height < ARRAY_CODING_PIXELS:  # numpy's per-band overhead outweighs the gain
+    if not FAST_SEARCH and work.width * work.height < ARRAY_CODING_PIXELS:  # the same bytes
         payload = W.encode_payload(work.width, work.height, [W.as_lists(b) for b in indices], version=version)
     else:
         enc = rc.Encoder()
@@ -284,7 +287,11 @@ def picture_error(
     Computed in the source's scratch arrays (a search calls this a dozen times at one size:
     fresh megabyte temporaries cost more in page faults than the arithmetic)."""
     h, w = src.reference.shape[:2]
-    up = resample.resize_float(working_picture, w, h, out=src.scratch("up", src.reference.shape))
+    up = src.scratch("up", src.reference.shape)
+    if working_picture.shape[:2] == (h, w):  # the resampler's taps are then (0, 1, 0, 0): a copy
+        up[...] = working_picture
+    else:
+        resample.resize_float(working_picture, w, h, out=up)
     np.clip(up, 0, 255, out=up)
     difference = src.scratch("difference", up.shape)
     np.subtract(up, src.reference, out=difference)
@@ -336,12 +343,12 @@ def _gradient(image: np.ndarray, scratch: Scratch = _new_array) -> np.ndarray:
 def estimated_quant(work: Working, payload_bytes: int, start: int) -> int | None:
     """About the finest quant whose payload fits ``payload_bytes``, or None if the coarsest does not.
 
-    Sizes come from ``wavelet_rate`` (small pictures: from a real coding pass, which is cheaper
-    there). One jump from ``start`` by the logarithm of the size ratio (bytes fall ~6% per
-    step), one secant step between the two sizes seen, one check: enough to compare working
-    sizes; the kept one is then fitted exactly (``fit_quant``). A ``start`` within a step of
-    the answer costs one or two sizes."""
-    small = work.width * work.height < ARRAY_CODING_PIXELS
+    Sizes come from ``wavelet_rate`` (without ``FAST_SEARCH``, pictures under
+    ``ARRAY_CODING_PIXELS`` from a real coding pass). One jump from ``start`` by the
+    logarithm of the size ratio (bytes fall ~6% per step), one secant step between the two
+    sizes seen, one check: enough to compare working sizes; the kept one is then fitted
+    exactly (``fit_quant``). A ``start`` within a step of the answer costs one or two sizes."""
+    small = not FAST_SEARCH and work.width * work.height < ARRAY_CODING_PIXELS
     seen: dict[int, float] = {}
 
     def size(quant: int) -> float:
