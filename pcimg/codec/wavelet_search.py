@@ -1,11 +1,13 @@
 """The kind-3 encoder's rate-distortion search: working size x quantiser, exact bytes.
 
-For a few working sizes around the one the budget suggests, it finds the finest quantiser
-whose whole file fits, rebuilds the working picture exactly as a decoder would (without
-entropy decoding: the indices are known), resamples it to an analysis size and keeps the
-size with the smallest error; then it spends the bytes the quantiser's grid leaves
-(``wavelet_fill``) and picks the decoder smoothing strength with the smallest error.
-The error adds to the squared error that of the luma gradient magnitude, which keeps edges.
+For a few working sizes around the one the budget suggests, largest first, it estimates the
+finest quantiser that fits (``wavelet_rate``, no coding), rebuilds the working picture
+exactly as a decoder would (without entropy decoding: the indices are known), resamples it
+to an analysis size and stops once the error rises; the size with the smallest error is
+coded for real, its bytes spent to the budget (``wavelet_fill``), and the decoder smoothing
+strength with the smallest error against the image at the working size is chosen. The
+error adds to the squared error that of the luma gradient magnitude, which keeps edges.
+``FAST_SEARCH`` off gives session 7's search, which the older conformance vectors record.
 Not normative: any encoder that writes valid payloads may choose differently.
 """
 
