@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import PciError
-from ..format.container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, write
+from ..format.container import DecodeDigest, Descriptor, ModelRef, PciFile, Prompt, Recipe, written_size
 from ..format.registry import LIMITS
 from . import colour, dct, dct_colour, texture, thumb_search, wavelet_colour, wavelet_embedded, wavelet_search
 from .parametric import render
@@ -48,7 +48,8 @@ class Budget:
     bare: bool = False
 
     def size(self, pci: PciFile) -> int:
-        return len(write(pci, bare=self.bare))
+        """The written size (not read back: the kept file is, when it is written)."""
+        return written_size(pci, bare=self.bare)
 
     def holds(self, pci: PciFile) -> bool:
         return self.size(pci) <= self.max_bytes
@@ -382,8 +383,8 @@ def encode_image(
         )
 
     def prompt_cost(template: PciFile) -> int:
-        """Bytes the prompt and its captioner entry add to the file."""
-        placeholder = (coder.smallest(),)
+        """Bytes the prompt and its captioner entry add to the file (any descriptor: it cancels)."""
+        placeholder = (Descriptor(wavelet_colour.KIND, wavelet_colour.VERSION, 0, b""),)
         without = template.replace(prompt=None, models=models, descriptors=placeholder)
         return budget.size(template.replace(descriptors=placeholder)) - budget.size(without)
 
