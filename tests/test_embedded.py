@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,6 +14,8 @@ from pcimg import Descriptor, PciError, PciFile
 from pcimg.codec import lifting, wavelet_search
 from pcimg.codec import wavelet_colour as W
 from pcimg.codec import wavelet_embedded as E
+
+VECTORS = Path(__file__).resolve().parents[1] / "spec" / "vectors" / "valid"
 
 
 def random_indices(width: int, height: int, colour: str, data: st.DataObject, top: int = 40) -> list:
@@ -240,3 +244,32 @@ def test_a_cut_never_overshoots_where_length_fields_change_size(photo, budget):
     data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
     small = pcimg.rebudget(data, budget)
     assert budget - 2 <= len(small) <= budget and pcimg.read(small).descriptors[0].kind == 5
+
+
+@pytest.mark.parametrize("name", ["embedded-kodak-983", "embedded-kodak-cut-491", "embedded-tiny"])
+def test_block_flags_kept_by_the_bands_are_what_reading_the_band_gives(name):
+    # a cut stream's bands are as far as it went, a whole one's complete: both must agree
+    """The decoder keeps per 4x4 block whether a coefficient in it, around it (one position out)
+    or in its parent region (spec/CODEC.md 11.2) is significant; checked against the bands."""
+    pci = pcimg.read((VECTORS / f"{name}.pci").read_bytes())
+    entry = pci.descriptors[0]
+    decoded = E.decode_payload(entry.payload, pci.colour)
+    checked = 0
+    for band in decoded.bands:
+        for by, y0 in enumerate(range(0, band.rows, 4)):
+            for bx, x0 in enumerate(range(0, band.cols, 4)):
+                y1, x1 = min(y0 + 4, band.rows), min(x0 + 4, band.cols)
+                inside = [band.plane[y][x] >= 0 for y in range(y0, y1) for x in range(x0, x1)]
+                around = [band.plane[y][x] >= 0 for y in range(max(0, y0 - 1), min(band.rows, y1 + 1))
+                          for x in range(max(0, x0 - 1), min(band.cols, x1 + 1))]  # fmt: skip
+                assert band.block_sig[by][bx] == sum(inside)
+                assert band.block_near[by][bx] == any(around)
+                parent = band.parent
+                expected = 0
+                if parent is not None and parent.rows and parent.cols:
+                    r0, r1 = min(y0 >> 1, parent.rows - 1), min((y1 + 1) >> 1, parent.rows)
+                    c0, c1 = min(x0 >> 1, parent.cols - 1), min((x1 + 1) >> 1, parent.cols)
+                    expected = int(any(parent.plane[r][c] >= 0 for r in range(r0, r1) for c in range(c0, c1)))
+                assert band.block_parent[by][bx] == expected
+                checked += expected + any(around)
+    assert checked > 0  # each vector has significant coefficients to check

@@ -105,16 +105,33 @@ class Band:
     parent_cols: list = field(default_factory=list)
     largest: int = 0  # encoding: the band's largest magnitude
     block_largest: dict = field(default_factory=dict)  # encoding: (y0, x0) -> the 4x4 block's largest magnitude
+    # Kept as coefficients become significant, so that a block's contexts are lookups (the
+    # same values as reading the band, spec/CODEC.md 11.2): per 4x4 block, how many of its
+    # coefficients are significant, whether one in it or around it is (``near``), whether
+    # one in its parent region is (``bpar``); and, for the child band, which of its block
+    # rows and columns each of this band's rows and columns lies in the parent region of.
+    block_sig: list = field(default_factory=list)
+    block_near: list = field(default_factory=list)
+    block_parent: list = field(default_factory=list)
+    child_block_parent: list | None = None  # the child band's ``block_parent`` (not the band: no cycle)
+    child_block_rows: list = field(default_factory=list)
+    child_block_cols: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.mag = [[0] * self.cols for _ in range(self.rows)]
         self.negative = [[False] * self.cols for _ in range(self.rows)]
         self.plane = [[-1] * self.cols for _ in range(self.rows)]
         self.near = [[0] * (self.cols + 2) for _ in range(self.rows + 2)]
+        block_rows, block_cols = -(-self.rows // 4), -(-self.cols // 4)
+        self.block_sig = [[0] * block_cols for _ in range(block_rows)]
+        self.block_near = [[0] * block_cols for _ in range(block_rows)]
+        self.block_parent = [[0] * block_cols for _ in range(block_rows)]
         self.ptype = min(self.index, 1)
         if self.parent is not None:
             self.parent_rows = [min(y >> 1, self.parent.rows - 1) for y in range(self.rows)]
             self.parent_cols = [min(x >> 1, self.parent.cols - 1) for x in range(self.cols)]
+            if self.parent.rows and self.parent.cols:
+                self.parent.adopt(self)
         if self.values is not None:
             self.block_largest = {
                 (y0, x0): max(abs(v) for row in self.values[y0 : y0 + 4] for v in row[x0 : x0 + 4])
@@ -123,14 +140,32 @@ class Band:
             }
             self.largest = max(self.block_largest.values(), default=0)
 
+    def adopt(self, child: Band) -> None:
+        """Note ``child`` (same plane and orientation, next level): its block (by, bx) reads
+        this band's rows min(4 by >> 1, rows - 1) .. min((min(4 by + 4, child rows) + 1) >> 1,
+        rows) - 1, and columns likewise (spec/CODEC.md 11.2, bpar)."""
+
+        def spans(child_size: int, size: int) -> list:
+            owners: list[list[int]] = [[] for _ in range(size)]
+            for block, start in enumerate(range(0, child_size, 4)):
+                first, end = min(start >> 1, size - 1), min((min(start + 4, child_size) + 1) >> 1, size)
+                for index in range(first, end):
+                    owners[index].append(block)
+            return owners
+
+        self.child_block_parent = child.block_parent
+        self.child_block_rows = spans(child.rows, self.rows)
+        self.child_block_cols = spans(child.cols, self.cols)
+
     def becomes_significant(self, y: int, x: int, p: int, negative: int) -> None:
         self.mag[y][x] = 1 << p
         self.negative[y][x] = bool(negative)
         self.plane[y][x] = p
         self.significant.append((y, x))
+        self.block_sig[y >> 2][x >> 2] += 1
         frontier = self.frontier
         frontier.discard((y, x))
-        near, plane, rows, cols = self.near, self.plane, self.rows, self.cols
+        near, plane, rows, cols, block_near = self.near, self.plane, self.rows, self.cols, self.block_near
         for yy in (y - 1, y, y + 1):
             counts = near[yy + 1]
             counts[x] += 1
@@ -138,9 +173,17 @@ class Band:
             counts[x + 2] += 1
             if 0 <= yy < rows:
                 signs = plane[yy]
+                blocks = block_near[yy >> 2]
                 for xx in (x - 1, x, x + 1):
-                    if 0 <= xx < cols and signs[xx] < 0:
-                        frontier.add((yy, xx))
+                    if 0 <= xx < cols:
+                        blocks[xx >> 2] = 1
+                        if signs[xx] < 0:
+                            frontier.add((yy, xx))
+        parent_of = self.child_block_parent
+        if parent_of is not None:
+            for by in self.child_block_rows[y]:
+                for bx in self.child_block_cols[x]:
+                    parent_of[by][bx] = 1
 
 
 def detail_bands(shapes: list[list], values: list | None) -> list[Band]:
@@ -230,27 +273,22 @@ class Stream:
         """Pass 3: the rest, with a flag for a band and for a 4x4 block with nothing significant."""
         ctx = self.ctx[band.ptype]
         plane = band.plane
-        fresh = not band.significant  # then every block is open all through this pass
-        if fresh and not self.decision(ctx.band, band.group, 1 if band.largest >> p else 0):
+        if not band.significant and not self.decision(ctx.band, band.group, 1 if band.largest >> p else 0):
             return
-        for y0 in range(0, band.rows, 4):
+        touched = {(y >> 2, x >> 2) for y, x in visited}  # blocks holding a visited position
+        for by, y0 in enumerate(range(0, band.rows, 4)):
             y1 = min(y0 + 4, band.rows)
-            for x0 in range(0, band.cols, 4):
+            for bx, x0 in enumerate(range(0, band.cols, 4)):
                 x1 = min(x0 + 4, band.cols)
-                if fresh:
-                    todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1)]
-                elif visited:
-                    todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1)
-                            if plane[y][x] < 0 and (y, x) not in visited]  # fmt: skip
-                else:
-                    todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1) if plane[y][x] < 0]
-                if not todo:
-                    continue
-                if len(todo) == (y1 - y0) * (x1 - x0):  # nothing significant, nothing visited: a flag
-                    index = (band.group * 2 + _parent_any(band, y0, y1, x0, x1)) * 2 + _near_any(band, y0, y1, x0, x1)
+                if band.block_sig[by][bx] == 0 and (by, bx) not in touched:  # all open: a flag
+                    index = (band.group * 2 + band.block_parent[by][bx]) * 2 + band.block_near[by][bx]
                     bit = 1 if band.block_largest.get((y0, x0), 0) >> p else 0
                     if not self.decision(ctx.block, index, bit):
                         continue
+                    todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1)]
+                else:
+                    todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1)
+                            if plane[y][x] < 0 and (y, x) not in visited]  # fmt: skip
                 for y, x in todo:
                     self.significance(band, y, x, p, 1)
 
@@ -259,25 +297,6 @@ def _sign_class(band: Band, y: int, x: int) -> int:
     if band.plane[y][x] < 0:
         return 0
     return 2 if band.negative[y][x] else 1
-
-
-def _parent_any(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
-    parent = band.parent
-    if parent is None or not parent.rows or not parent.cols:
-        return 0
-    r0, r1 = min(y0 >> 1, parent.rows - 1), min((y1 + 1) >> 1, parent.rows)
-    c0, c1 = min(x0 >> 1, parent.cols - 1), min((x1 + 1) >> 1, parent.cols)
-    for row in parent.plane[r0:r1]:
-        for value in row[c0:c1]:
-            if value >= 0:
-                return 1
-    return 0
-
-
-def _near_any(band: Band, y0: int, y1: int, x0: int, x1: int) -> int:
-    """Whether the block (all of it open) touches a significant coefficient: every position of
-    the ring around it neighbours one of the block's, so its neighbour counts tell."""
-    return 1 if any(any(row[x0 + 1 : x1 + 1]) for row in band.near[y0 + 1 : y1 + 1]) else 0
 
 
 def plane_count(indices: list) -> int:
