@@ -133,8 +133,9 @@ class Working:
 # with Pillow's integer pre-reduction); sizes tried largest first, each size's quant predicted
 # from the last, stopping when the error rises; the kept size fitted only as far finer as the
 # bytes allow (the fill spends the rest); the smoothing strength judged at the working size.
-# The same quality on Kodak, 983 B in 112 ms instead of 174. False: session 7's search, which
-# the conformance vectors of formats up to 1.5 record (with ANALYSIS_LONG_SIDE 384).
+# The same quality on Kodak in about half the time (with ``wavelet_plane``, 983 B in 69 ms
+# instead of 174). False: session 7's search, which the conformance vectors of formats up to
+# 1.5 record (with ANALYSIS_LONG_SIDE 384).
 FAST_SEARCH = True
 # At the working size the gradient differences are larger and fewer: this weight keeps
 # HaarPSI where the analysis-size choice had it (2.0 there: -0.008 at 491-983 B; codec v2 log).
