@@ -18,7 +18,7 @@ import numpy as np
 from ..primitives import rangecoder as rc
 from . import wavelet_coder2
 from .wavelet_coder import BLOCK, GROUPS, NEIGHBOUR_CLASSES, Contexts, LLContexts
-from .wavelet_plane import _geometry, plane_contexts
+from .wavelet_plane import band_geometry, plane_contexts
 
 _CLASS = np.array((0, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4), dtype=np.int64)
 
@@ -52,7 +52,7 @@ def _ll_events(enc: rc.Encoder, ctx: LLContexts, ll: np.ndarray) -> None:
 @lru_cache(maxsize=256)
 def _parent_index(h: int, w: int, ph: int, pw: int) -> tuple[np.ndarray, np.ndarray]:
     """Where each position of an h x w band reads its parent (ph x pw): row and column arrays."""
-    y, x = _geometry(h, w)[:2]
+    y, x = band_geometry(h, w)[:2]
     return np.minimum(y >> 1, ph - 1), np.minimum(x >> 1, pw - 1)
 
 
@@ -106,7 +106,7 @@ def _neighbourhood(band: np.ndarray, parent: np.ndarray | None, siblings: list[n
     padded_band = np.zeros((h + 1, w + 2), dtype=band.dtype)
     padded_band[1:, 1:-1] = band
     capped = np.minimum(np.abs(padded_band), 2)
-    _, _, north_east_coded, order, counts = _geometry(h, w)
+    _, _, north_east_coded, order, counts = band_geometry(h, w)
     if parent is not None:
         rows, cols = _parent_index(h, w, *parent.shape)
         pm = np.minimum(np.abs(parent[rows, cols]), 2)

@@ -1,16 +1,16 @@
 """Kind 3 version 2's contexts for a whole plane at once: the encoder's fast path.
 
-``wavelet_encode.band_contexts2`` works a band out with some 25 numpy calls; a plane has up
-to 21 detail bands and the search prices or codes planes a dozen times per image, so the
-calls' fixed cost was most of an estimate. Here every detail coefficient of a plane lives
-in one flat array, each band zero-padded by a row above and a column either side (the
-padding ``wavelet_encode._neighbourhood`` uses), after one cell that is always zero. What
-depends only on the plane's band shapes is worked out once per shape (cached): for each
-position in coding order its cell and its west, north, north-west and north-east cells, its
-parent's and siblings' cells (the zero cell where there are none), its block; for each block
-its west and north blocks and the cells of its parent region. Contexts are then a few
-gathers, the same as ``band_contexts2``'s band by band (a test holds them identical).
-Not normative: spec/CODEC.md 8.8 and ``wavelet_coder2`` define the contexts.
+Worked out band by band, the contexts cost some 25 numpy calls per band; a plane has up to
+21 detail bands and the search prices or codes planes a dozen times per image, so the calls'
+fixed cost was most of an estimate. Here every detail coefficient of a plane lives in one
+flat array, each band zero-padded by a row above and a column either side, after one cell
+that is always zero. What depends only on the plane's band shapes is worked out once per
+shape (cached): for each position in coding order its cell and its west, north, north-west
+and north-east cells, its parent's and siblings' cells (the zero cell where there are
+none), its block; for each block its west and north blocks and the cells of its parent
+region. Contexts are then a few gathers. Tests hold them to the traversal coder: the same
+bytes coded, the same decisions priced. Not normative: spec/CODEC.md 8.8 and
+``wavelet_coder2`` define the contexts.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .wavelet_coder import BLOCK, GROUPS
 
 
 @lru_cache(maxsize=256)
-def _geometry(h: int, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[int]]:
+def band_geometry(h: int, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[int]]:
     """What depends on a band's shape only: rows and columns of every position, where its
     north-east neighbour is already coded, the coding order (4x4 blocks in raster order) and
     the number of positions in each block."""
@@ -102,7 +102,7 @@ def geometry(shapes: Shapes) -> Geometry:
             if not (h and w):
                 continue
             ys, xs = np.mgrid[0:h, 0:w]
-            _, _, north_east_coded, order, block_sizes = _geometry(h, w)
+            _, _, north_east_coded, order, block_sizes = band_geometry(h, w)
             y, x = order // w, order % w
             cell = at(level, orient, y, x)
             north = cell - (w + 2)
