@@ -15,6 +15,7 @@ import json
 import shutil
 import zlib
 from pathlib import Path
+from unittest import mock
 
 import brotli
 import numpy as np
@@ -75,49 +76,22 @@ RAW_X = part(0x04, b"\x00x")
 def format_1_5(build):
     """The encoder as it was up to format 1.5 (these vectors must not change): session 7's
     working-size search (``wavelet_search.FAST_SEARCH`` off, errors at 384 pixels)."""
-
-    def built(*args, **kwargs):
-        saved = wavelet_search.FAST_SEARCH, wavelet_search.ANALYSIS_LONG_SIDE
-        wavelet_search.FAST_SEARCH, wavelet_search.ANALYSIS_LONG_SIDE = False, 384
-        try:
-            return build(*args, **kwargs)
-        finally:
-            wavelet_search.FAST_SEARCH, wavelet_search.ANALYSIS_LONG_SIDE = saved
-
-    return built
+    return mock.patch.multiple(wavelet_search, FAST_SEARCH=False, ANALYSIS_LONG_SIDE=384)(build)
 
 
 def format_1_4(build):
     """The writer as it was up to format 1.4 (these vectors must not change): as ``format_1_5``,
     kind 3 written as version 1, with the same dead zone on chroma as on luma."""
-
-    @format_1_5
-    def built(*args, **kwargs):
-        saved = wavelet_colour.VERSION, wavelet_search.CHROMA_DEADZONE_EXTRA
-        wavelet_colour.VERSION, wavelet_search.CHROMA_DEADZONE_EXTRA = 1, 0.0
-        try:
-            return build(*args, **kwargs)
-        finally:
-            wavelet_colour.VERSION, wavelet_search.CHROMA_DEADZONE_EXTRA = saved
-
-    return built
+    with_zone = mock.patch.object(wavelet_search, "CHROMA_DEADZONE_EXTRA", 0.0)(build)
+    return format_1_5(mock.patch.object(wavelet_colour, "VERSION", 1)(with_zone))
 
 
 def format_1_3(build):
     """The writer as it was up to format 1.3 (these vectors must not change): as ``format_1_4``,
     prompt codecs up to 4, and a person's prompt named by a ``pcimg/user-prompt`` captioner entry."""
-
-    @format_1_4
-    def built(*args, **kwargs):
-        saved = prompt_codecs.available, pcimg.api.PERSON_ENTRY
-        older = tuple(c for c in saved[0]() if PROMPT_CODECS.by_code(c).since <= 3)
-        prompt_codecs.available, pcimg.api.PERSON_ENTRY = (lambda: older), ModelRef("captioner", "pcimg/user-prompt")
-        try:
-            return build(*args, **kwargs)
-        finally:
-            prompt_codecs.available, pcimg.api.PERSON_ENTRY = saved
-
-    return built
+    older = tuple(c for c in prompt_codecs.available() if PROMPT_CODECS.by_code(c).since <= 3)
+    with_entry = mock.patch.object(pcimg.api, "PERSON_ENTRY", ModelRef("captioner", "pcimg/user-prompt"))(build)
+    return format_1_4(mock.patch.object(prompt_codecs, "available", lambda: older)(with_entry))
 
 
 @format_1_3
