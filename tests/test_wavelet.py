@@ -504,3 +504,18 @@ def test_the_rate_estimate_prices_exactly_the_traversals_decisions(plane_type, w
     wavelet_coder2.code_plane(traversal, wavelet_coder2.Contexts(plane_type), W.as_lists(bands), decoding=False)
     estimate = wavelet_rate.plane_bits2(wavelet_rate.prices(plane_type, wavelet_coder2.PRIORS_FILE, 2), bands)
     assert estimate == pytest.approx(traversal.bits, rel=1e-9, abs=1e-6)
+
+
+def test_plane_layouts_are_cached_within_their_byte_bound():
+    """Encoding photos of many sizes keeps at most ``GEOMETRY_CACHE_BYTES`` of plane layouts."""
+    from pcimg.codec import wavelet_plane
+
+    wavelet_plane.geometry.cache_clear()
+    made = 0
+    for width in range(160, 257, 8):
+        for height in (120, 171):
+            shapes = lifting.band_shapes(width, height, lifting.levels_for(width, height))
+            made += wavelet_plane.geometry(tuple(tuple(t) for t in shapes[1:])).nbytes
+            assert wavelet_plane.geometry.cache_bytes() <= wavelet_plane.GEOMETRY_CACHE_BYTES
+    assert made > 2 * wavelet_plane.GEOMETRY_CACHE_BYTES  # so the bound was what held it
+    wavelet_plane.geometry.cache_clear()

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..primitives.cache import array_cache
 from .wavelet_coder import BLOCK, GROUPS
 
 
@@ -69,12 +70,21 @@ class Geometry:
     region_block: np.ndarray  # (block, parent cell) pairs of every block's parent region
     region_cell: np.ndarray
 
+    @property
+    def nbytes(self) -> int:
+        """What the layout holds (``array_cache`` bounds its cache by it)."""
+        arrays = [v for v in vars(self).values() if isinstance(v, np.ndarray)] + list(self.siblings)
+        return sum(a.nbytes for a in arrays)
+
 
 def shapes_of(bands: list) -> Shapes:
     return tuple(tuple(np.shape(b) for b in triple) for triple in bands[1:])
 
 
-@lru_cache(maxsize=64)
+GEOMETRY_CACHE_BYTES = 32 << 20  # a few working sizes' layouts (168x112 luma: 2.4 MB, 256x171: 5.6 MB)
+
+
+@array_cache(GEOMETRY_CACHE_BYTES)
 def geometry(shapes: Shapes) -> Geometry:
     """The plane's layout (see the module docstring); built with plain loops, once per shape."""
     offsets: dict[tuple[int, int], int] = {}  # (level, orientation) -> first cell of its padded band

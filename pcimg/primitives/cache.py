@@ -2,7 +2,8 @@
 
 ``functools.lru_cache`` bounds the number of entries, not their size: 64 basis tables of up
 to 16 MB each stayed resident after decoding files of many sizes. Values here are read-only
-numpy arrays; the cache keeps at most ``max_bytes`` of them and never one larger than that.
+numpy arrays (or objects that say their ``nbytes``, such as a plane's layout of read-only
+arrays); the cache keeps at most ``max_bytes`` of them and never one larger than that.
 """
 
 from __future__ import annotations
@@ -11,21 +12,25 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Protocol
 
-import numpy as np
 
-ArrayFunction = Callable[..., np.ndarray]
+class Sized(Protocol):
+    @property
+    def nbytes(self) -> int: ...
+
+
+ArrayFunction = Callable[..., Sized]
 
 
 def array_cache(max_bytes: int) -> Callable[[ArrayFunction], Any]:
     def wrap(function: ArrayFunction) -> Any:
-        entries: OrderedDict[Hashable, np.ndarray] = OrderedDict()
+        entries: OrderedDict[Hashable, Sized] = OrderedDict()
         lock = threading.Lock()
         size = [0]
 
         @functools.wraps(function)
-        def cached(*args: Hashable) -> np.ndarray:
+        def cached(*args: Hashable) -> Sized:
             with lock:
                 if args in entries:
                     entries.move_to_end(args)
