@@ -243,6 +243,17 @@ def test_descriptor_captioner_names_colours():
     assert "blue at the top" in text and "green at the bottom" in text
 
 
+def test_colour_names_at_once_equal_one_at_a_time():
+    """The captioner names a thumbnail's pixels in one numpy pass; each name is colorsys's."""
+    from pcimg.codec.captioners import colour_name, colour_names
+
+    rng = np.random.default_rng(5)
+    levels = np.arange(0, 256, 17)
+    edges = np.stack(np.meshgrid(levels, levels, levels), -1).reshape(-1, 3)  # greys, primaries, ties
+    colours = np.concatenate([edges, rng.integers(0, 256, (20000, 3))]).astype(np.float64)
+    assert colour_names(colours) == [colour_name(c) for c in colours]
+
+
 @pytest.mark.filterwarnings("error")
 @pytest.mark.parametrize("size", [(1, 1), (2, 2), (7, 1), (1, 7), (3, 500), (500, 3), (16384, 2)])
 @pytest.mark.parametrize("budget", [40, 400, 983])

@@ -39,6 +39,39 @@ def colour_name(rgb: np.ndarray) -> str:
     return shade + hue
 
 
+_HUE_LIMITS = np.array([limit for limit, _ in _HUES], dtype=np.float64)
+_GREYS = ("dark grey", "grey", "light grey", "white")
+
+
+def colour_names(rgb: np.ndarray) -> list[str]:
+    """``colour_name`` of each row of an (N, 3) array of 0..255 values, computed at once: the
+    same floating-point steps as ``colorsys.rgb_to_hsv``, so the same names (a test holds it)."""
+    x = np.asarray(rgb, dtype=np.float64).reshape(-1, 3) / 255.0
+    r, g, b = x[:, 0], x[:, 1], x[:, 2]
+    v = x.max(axis=1)
+    spread = v - x.min(axis=1)
+    grey = spread == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(grey, 0.0, spread / v)
+        rc, gc, bc = (v - r) / spread, (v - g) / spread, (v - b) / spread
+        h = np.where(r == v, bc - gc, np.where(g == v, 2.0 + rc - bc, 4.0 + gc - rc))
+        h = np.where(grey, 0.0, (h / 6.0) % 1.0)
+    hue = np.minimum(np.searchsorted(_HUE_LIMITS, h * 360, side="right"), len(_HUES) - 1)
+    grey_level = (v > 0.35).astype(np.int64) + (v > 0.6) + (v > 0.85)
+    names = []
+    for vi, si, hi, level in zip(v.tolist(), s.tolist(), hue.tolist(), grey_level.tolist(), strict=True):
+        if vi < 0.18:
+            names.append("black")
+        elif si < 0.15:
+            names.append(_GREYS[level])
+        else:
+            name = _HUES[hi][1]
+            if name == "orange" and vi < 0.6:
+                name = "brown"
+            names.append(("dark " if vi < 0.4 else ("pale " if si < 0.35 and vi > 0.7 else "")) + name)
+    return names
+
+
 def describe_colours(array: np.ndarray) -> str:
     """E.g. 'a softly lit photo, blue at the top, green at the bottom, mostly green and red'.
 
@@ -52,7 +85,8 @@ def describe_colours(array: np.ndarray) -> str:
     small = Image.fromarray(rgb.astype(np.uint8)).resize((small_w, small_h), Image.Resampling.BOX)
     thumb = np.asarray(small, dtype=np.float64)
     third = max(1, small_h // 3)
-    names = [[colour_name(px) for px in row] for row in thumb]  # each pixel named once
+    flat = colour_names(thumb.reshape(-1, 3))
+    names = [flat[row * small_w : (row + 1) * small_w] for row in range(small_h)]
     top = Counter(n for row in names[:third] for n in row).most_common(1)[0][0]
     bottom = Counter(n for row in names[-third:] for n in row).most_common(1)[0][0]
     overall = Counter(n for row in names for n in row).most_common(2)
