@@ -301,6 +301,18 @@ def test_smoothing_is_the_spec_and_keeps_edges(strength):
                                                                              strength)[..., 0])  # fmt: skip
 
 
+def test_smoothing_in_bands_is_the_spec(monkeypatch):
+    """Pictures wider than a band's pixels are smoothed a few rows at a time: same values."""
+    from pcimg.codec import smoothing
+
+    monkeypatch.setattr(smoothing, "BAND_PIXELS", 24)  # 13 columns: one row per band (24 // 13)
+    rng = np.random.default_rng(7)
+    picture = rng.integers(0, 256, (6, 13, 3), dtype=np.uint8)
+    assert smoothing.smooth(picture, 6).tolist() == spec_smooth(picture, 6)
+    monkeypatch.setattr(smoothing, "BAND_PIXELS", 30)  # two rows per band, the last band one row (5 rows)
+    assert smoothing.smooth(picture[:5], 6).tolist() == spec_smooth(picture[:5], 6)
+
+
 @pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("budget", [150, 480, 960])
 def test_the_rate_estimate_is_within_five_percent_of_the_coded_size(photo, budget, version, monkeypatch):
@@ -439,6 +451,7 @@ def test_the_search_tries_sizes_largest_first_and_stops_when_the_error_rises(pho
 
     monkeypatch.setattr(wavelet_search, "analyse", counting)
     monkeypatch.setattr(wavelet_search, "errors_at", error)
+    monkeypatch.setattr(wavelet_search, "SIZE_SEARCH_MAX_PAYLOAD", 900)  # 900 bytes still search sizes
     entry = wavelet_search.search(src, 900, lambda d: len(d.payload) <= 900)
     assert entry is not None and len(entry.payload) <= 900
     kept = W.decode_payload(entry.payload, "rgb", entry.version)[:2]
@@ -450,6 +463,31 @@ def test_the_search_tries_sizes_largest_first_and_stops_when_the_error_rises(pho
     analysed.clear()
     wavelet_search.search(src, 900, lambda d: len(d.payload) <= 900)
     assert analysed == sizes
+
+
+def test_above_the_size_search_payload_the_largest_size_is_coded_without_comparing(photo, monkeypatch):
+    src = wavelet_search.source(np.asarray(photo), "rgb")
+    payload = wavelet_search.SIZE_SEARCH_MAX_PAYLOAD + 1
+    analysed, judged = [], []
+    analyse, errors_at = wavelet_search.analyse, wavelet_search.errors_at
+
+    def counting(src, width, height):
+        analysed.append((width, height))
+        return analyse(src, width, height)
+
+    def judging(src, work, quant, strengths, *weights, **options):
+        judged.append(strengths)
+        return errors_at(src, work, quant, strengths, *weights, **options)
+
+    monkeypatch.setattr(wavelet_search, "analyse", counting)
+    monkeypatch.setattr(wavelet_search, "errors_at", judging)
+    entry = wavelet_search.search(src, payload, lambda d: len(d.payload) <= payload)
+    assert entry is not None and len(entry.payload) <= payload
+    assert analysed == [max(wavelet_search.working_sizes(src, payload))]
+    assert judged == [(0, *(s for s in wavelet_search.STRENGTHS if s))]  # only the smoothing strength
+    analysed.clear()
+    wavelet_search.search(src, payload - 1, lambda d: len(d.payload) <= payload - 1)
+    assert len(analysed) > 1  # at the threshold the sizes are still compared
 
 
 @pytest.mark.parametrize("budget", [300, 960])
