@@ -1,10 +1,12 @@
 """Pillow plugin for .pci: ``Image.open("x.pci")``, ``img.save("x.pci")``, ``draft`` previews.
 
 ``Image.open`` checks signature, version, CRC and header (size, mode) and nothing more, as
-Pillow's own plugins read only a header there. The parts are parsed on first use of ``info``
-or on ``load()``; pixels are generated on ``load()`` by the generator the file names, as
-configured with ``configure()``. ``draft(mode, size)`` switches to the embedded base layer at
-that size: the fast path that ``Image.thumbnail`` takes.
+Pillow's own plugins read only a header there. The parts are parsed on ``load()`` or on the
+first read of a value in ``info`` that they hold (``PartsInfo``: Pillow's generic keys such as
+``icc_profile`` or ``exif``, which a .pci never holds, are answered without parsing); pixels
+are generated on ``load()`` by the generator the file names, as configured with
+``configure()``. ``draft(mode, size)`` switches to the embedded base layer at that size: the
+fast path that ``Image.thumbnail`` takes.
 
 Errors follow Pillow's split: SyntaxError for "not a .pci", ``PciImageError`` (an ``OSError``
 that is also a ``pcimg.PciError``) for a damaged one, so ``ImageFile.Parser`` waits for more
@@ -14,6 +16,7 @@ data and services that catch ``OSError`` catch it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
@@ -22,7 +25,7 @@ from PIL import Image, ImageFile
 from .api import decode, encode, preview
 from .errors import PciError
 from .format.container import PciFile, parse, parse_header, read_bytes
-from .format.registry import SIGNATURE
+from .format.registry import MAJOR, SIGNATURE
 
 FORMAT = "PCI"
 DESCRIPTION = "Prompt-compressed image"
@@ -66,15 +69,160 @@ def _as_image_error(exc: PciError) -> PciImageError:
     return PciImageError(exc.reason, field=exc.field, offset=exc.offset)
 
 
+class _Parts:
+    """A file's bytes and, once read, its parts: shared by the image and its ``info`` (no
+    reference from ``info`` back to the image), parsed at most once."""
+
+    __slots__ = ("_data", "_pci")
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pci: PciFile | None = None
+
+    @property
+    def pci(self) -> PciFile:
+        if self._pci is None:
+            try:
+                self._pci = parse(self._data)
+            except PciError as exc:
+                raise _as_image_error(exc) from None
+        return self._pci
+
+
 def _accept(prefix: bytes) -> bool:
     return prefix[: len(SIGNATURE)] == SIGNATURE
+
+
+INFO_KEYS = frozenset({"seed", "generator", "models", "descriptor_kinds", "prompt"})  # and pci_version, at open
+METADATA_PREFIX = "pci:"  # the file's metadata entries appear in ``info`` under this prefix
+
+
+def _from_parts(key: object) -> bool:
+    """Whether ``info`` may hold ``key`` once the parts are read (``info_for``'s keys)."""
+    return key in INFO_KEYS or (isinstance(key, str) and key.startswith(METADATA_PREFIX))
+
+
+class PartsInfo(dict[Any, Any]):
+    """Pillow's ``info`` for a .pci: a dict whose values from the parts (``info_for``) are read
+    on first use. Why: opening a file to read its size, or asking for a key no .pci holds (what
+    Pillow's own code and thumbnailers do: ``icc_profile``, ``exif``, ``transparency``), then
+    costs no parse (a parse with the prompt's decode is ~10x the header's). Any other use
+    (a pcimg key, iteration, length, copy, equality, pickling, a change) reads the parts first,
+    so the mapping always equals ``info_for`` plus what was set; a damaged part raises there."""
+
+    __slots__ = ("_load",)
+
+    def __init__(self, load: Callable[[], dict[str, Any]] | None = None) -> None:
+        super().__init__()
+        self._load = load
+
+    def _read_parts(self) -> None:
+        load = self._load
+        if load is not None:
+            values = load()  # may raise: the mapping then stays unread and raises again
+            self._load = None
+            for key, value in values.items():
+                super().setdefault(key, value)
+
+    def __getitem__(self, key: Any) -> Any:
+        if _from_parts(key):
+            self._read_parts()
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if _from_parts(key):
+            self._read_parts()
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if _from_parts(key):
+            self._read_parts()
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self._read_parts()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._read_parts()
+        return super().__len__()
+
+    def __repr__(self) -> str:
+        self._read_parts()
+        return super().__repr__()
+
+    def __eq__(self, other: object) -> bool:
+        self._read_parts()
+        if isinstance(other, PartsInfo):
+            other._read_parts()
+        return super().__eq__(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def keys(self) -> Any:
+        self._read_parts()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._read_parts()
+        return super().values()
+
+    def items(self) -> Any:
+        self._read_parts()
+        return super().items()
+
+    def copy(self) -> dict[str, Any]:
+        """A plain dict (Pillow copies ``info`` into every image made from this one)."""
+        self._read_parts()
+        return dict(super().items())
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Any]]]:
+        return dict, (self.copy(),)
+
+    def __or__(self, other: Any) -> dict[str, Any]:  # type: ignore[override]
+        return self.copy() | other
+
+    def __ror__(self, other: Any) -> dict[str, Any]:  # type: ignore[override]
+        return other | self.copy()
+
+    def __ior__(self, other: Any) -> PartsInfo:
+        self._read_parts()
+        super().update(other)
+        return self
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._read_parts()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._read_parts()
+        super().__delitem__(key)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._read_parts()
+        return super().setdefault(key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._read_parts()
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        self._read_parts()
+        return super().popitem()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._read_parts()
+        super().update(*args, **kwargs)
+
+    def clear(self) -> None:
+        self._load = None
+        super().clear()
 
 
 class PciImageFile(ImageFile.ImageFile):
     format = FORMAT
     format_description = DESCRIPTION
-    _pci: PciFile | None = None
-    _data: bytes = b""
 
     def _open(self) -> None:
         assert self.fp is not None
@@ -82,36 +230,24 @@ class PciImageFile(ImageFile.ImageFile):
         if not _accept(data):
             raise SyntaxError("not a .pci file")
         try:
-            width, height, colour = parse_header(data)
+            width, height, colour, minor = parse_header(data)
         except PciError as exc:
             raise _as_image_error(exc) from None
-        self._data = data
+        self._parts = _Parts(data)
         self._draft = False
         self._size = (width, height)
         self._mode = "RGB" if colour == "rgb" else "L"
+        parts = self._parts
+        self.info = PartsInfo(lambda: info_for(parts.pci))
+        # known from the header; it also keeps the dict's own storage non-empty, which C code
+        # that reads a dict subclass's storage directly checks first (the json encoder's "{}")
+        dict.__setitem__(self.info, "pci_version", f"{MAJOR}.{minor}")
         self.tile = []
-
-    @property  # type: ignore[override]
-    def info(self) -> dict[str, Any]:
-        """Pillow's ``info``, filled from the parts on first use (prompt, seed, models, metadata)."""
-        if self._data and self._pci is None:
-            self.pci  # noqa: B018 (parsing fills info)
-        return self._info
-
-    @info.setter
-    def info(self, value: dict[str, Any]) -> None:
-        self._info = value
 
     @property
     def pci(self) -> PciFile:
         """The parsed file; a damaged part raises ``PciImageError`` here."""
-        if self._pci is None:
-            try:
-                self._pci = parse(self._data)
-            except PciError as exc:
-                raise _as_image_error(exc) from None
-            self._info.update(info_for(self._pci))
-        return self._pci
+        return self._parts.pci
 
     def draft(self, mode: str | None, size: tuple[int, int] | None) -> tuple[str, tuple[int, int, float, float]] | None:
         """Base layer at (about) ``size``; resolution independent, so any size is exact."""

@@ -389,8 +389,9 @@ def test_header_fast_path_agrees_with_the_schema():
 
     def by_schema(data: bytes):
         try:
-            header = container._parsed(PCI_HEAD, data).body.header
-            return header.width, header.height, container.COLOURS.name(header.colour)
+            parsed = container._parsed(PCI_HEAD, data)
+            header = parsed.body.header
+            return header.width, header.height, container.COLOURS.name(header.colour), parsed.version.minor
         except PciError as exc:
             return ("error", exc.field, exc.offset)
 

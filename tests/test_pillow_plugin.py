@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import pickle
 import threading
 import zlib
 
@@ -119,11 +121,42 @@ def test_a_damaged_part_behind_a_valid_crc_surfaces_on_first_use():
         pcimg.read(data)
     with Image.open(io.BytesIO(data)) as im:
         assert im.size == (8, 8)  # open reads the header only
+        assert im.info.get("icc_profile") is None  # a key no .pci holds: the parts stay unread
         with pytest.raises(OSError) as err:
-            im.info  # noqa: B018
+            im.info["prompt"]
         assert isinstance(err.value, PciError) and err.value.field.startswith("prompt")
         with pytest.raises(OSError):
+            dict(im.info)  # still unread: raises again
+        with pytest.raises(OSError):
             im.load()
+
+
+def test_info_reads_the_parts_once_on_first_use_and_equals_info_for(pci_path, monkeypatch):
+    data = pci_path.read_bytes()
+    expected = PciImagePlugin.info_for(pcimg.read(data))
+    parses = []
+    parse = PciImagePlugin.parse
+    monkeypatch.setattr(PciImagePlugin, "parse", lambda d: parses.append(1) or parse(d))
+    with Image.open(io.BytesIO(data)) as im:
+        info = im.info
+        assert info.get("icc_profile") is None and "exif" not in info and "transparency" not in info
+        assert parses == []  # Pillow's generic keys: no parse
+        assert info["prompt"] == "two parrots" and parses == [1]
+        assert info == expected and dict(info) == expected and {**info} == expected and len(info) == len(expected)
+        im.load()
+        assert parses == [1]  # the image and its info share one parse
+        assert im.copy().info == expected and type(im.copy().info) is dict
+    with Image.open(io.BytesIO(data)) as im:  # the C json encoder reads a dict subclass's storage size first
+        assert json.loads(json.dumps(im.info)) == json.loads(json.dumps(expected))
+    for first_use in (len, list, repr, lambda i: i.items(), lambda i: i == {}, lambda i: i.copy()):
+        with Image.open(io.BytesIO(data)) as im:
+            first_use(im.info)
+            assert dict.__len__(im.info) == len(expected)  # whatever the first use, the parts are in
+    with Image.open(io.BytesIO(data)) as im:
+        im.info["note"] = "mine"  # a change reads the parts first: they never overwrite it
+        im.info["seed"] = 99
+        assert im.info == {**expected, "seed": 99, "note": "mine"}
+        assert pickle.loads(pickle.dumps(im.info)) == im.info
 
 
 @pytest.mark.parametrize("chunk", [1, 50, 4096])

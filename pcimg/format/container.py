@@ -50,7 +50,7 @@ from .schema import (
     FieldError,
     build_payload,
     encode_varint,
-    parse_payload,
+    parse_fields,
 )
 
 UNREGISTERED_PREFIX = "registry:"
@@ -304,12 +304,14 @@ def parse(data: bytes, *, bare: bool = False) -> PciFile:
     return PciFile(**fields, extra_parts=tuple(extra), part_sizes=sizes)
 
 
-def parse_header(data: bytes) -> tuple[int, int, str]:
-    """(width, height, colour) after checking signature, version, CRC and header; parts unread.
+def parse_header(data: bytes) -> tuple[int, int, str, int]:
+    """(width, height, colour, minor version) after checking signature, version, CRC and
+    header; parts unread.
 
-    A valid file's signature, major version and CRC are compared as bytes and only its header
-    goes through the schema (``Image.open`` calls this for every file it is shown: 14 us
-    instead of 24); anything else is parsed by ``PCI_HEAD`` as a whole, whose error it raises."""
+    A valid file's signature, major version and CRC are compared as bytes and only its header's
+    fields go through the schema (``parse_fields``; ``Image.open`` calls this for every file it
+    is shown: 8 us instead of 24); anything else is parsed by ``PCI_HEAD`` as a whole, whose
+    error it raises."""
     body_start = len(SIGNATURE) + 2
     end = len(data) - CRC_BYTES
     if (
@@ -318,13 +320,12 @@ def parse_header(data: bytes) -> tuple[int, int, str]:
         and data[len(SIGNATURE)] == MAJOR
         and zlib.crc32(data[:end]) == int.from_bytes(data[end:], "big")
     ):
-        try:
-            header: Any = parse_payload("header", HEADER, data, body_start, end)[0]
-            return header.width, header.height, COLOURS.name(header.colour)
-        except FieldError:
-            pass
-    header = _parsed(PCI_HEAD, data).body.header
-    return header.width, header.height, COLOURS.name(header.colour)
+        header = parse_fields(HEADER, data, body_start, end)
+        if header is not None:
+            return header["width"], header["height"], COLOURS.name(header["colour"]), data[len(SIGNATURE) + 1]
+    parsed = _parsed(PCI_HEAD, data)
+    header = parsed.body.header
+    return header.width, header.height, COLOURS.name(header.colour), parsed.version.minor
 
 
 def _parsed(schema, data: bytes):
