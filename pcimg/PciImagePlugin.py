@@ -16,7 +16,7 @@ data and services that catch ``OSError`` catch it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
@@ -124,33 +124,6 @@ class PartsInfo(dict[Any, Any]):
             for key, value in values.items():
                 super().setdefault(key, value)
 
-    def __getitem__(self, key: Any) -> Any:
-        if _from_parts(key):
-            self._read_parts()
-        return super().__getitem__(key)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        if _from_parts(key):
-            self._read_parts()
-        return super().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        if _from_parts(key):
-            self._read_parts()
-        return super().__contains__(key)
-
-    def __iter__(self) -> Iterator[str]:
-        self._read_parts()
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self._read_parts()
-        return super().__len__()
-
-    def __repr__(self) -> str:
-        self._read_parts()
-        return super().__repr__()
-
     def __eq__(self, other: object) -> bool:
         self._read_parts()
         if isinstance(other, PartsInfo):
@@ -159,18 +132,6 @@ class PartsInfo(dict[Any, Any]):
 
     def __ne__(self, other: object) -> bool:
         return not self == other
-
-    def keys(self) -> Any:
-        self._read_parts()
-        return super().keys()
-
-    def values(self) -> Any:
-        self._read_parts()
-        return super().values()
-
-    def items(self) -> Any:
-        self._read_parts()
-        return super().items()
 
     def copy(self) -> dict[str, Any]:
         """A plain dict (Pillow copies ``info`` into every image made from this one)."""
@@ -186,38 +147,31 @@ class PartsInfo(dict[Any, Any]):
     def __ror__(self, other: Any) -> dict[str, Any]:  # type: ignore[override]
         return other | self.copy()
 
-    def __ior__(self, other: Any) -> PartsInfo:
-        self._read_parts()
-        super().update(other)
-        return self
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self._read_parts()
-        super().__setitem__(key, value)
-
-    def __delitem__(self, key: str) -> None:
-        self._read_parts()
-        super().__delitem__(key)
-
-    def setdefault(self, key: str, default: Any = None) -> Any:
-        self._read_parts()
-        return super().setdefault(key, default)
-
-    def pop(self, key: str, *default: Any) -> Any:
-        self._read_parts()
-        return super().pop(key, *default)
-
-    def popitem(self) -> tuple[str, Any]:
-        self._read_parts()
-        return super().popitem()
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        self._read_parts()
-        super().update(*args, **kwargs)
-
     def clear(self) -> None:
         self._load = None
         super().clear()
+
+
+def _reading_parts_for(name: str, keyed: bool) -> Callable[..., Any]:
+    """dict's method ``name``, reading the parts first (``keyed``: only for a key they may hold)."""
+    method = getattr(dict, name)
+
+    def wrapper(self: PartsInfo, *args: Any, **kwargs: Any) -> Any:
+        if not keyed or _from_parts(args[0]):
+            self._read_parts()
+        return method(self, *args, **kwargs)
+
+    wrapper.__name__ = wrapper.__qualname__ = name
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
+for _name in ("__getitem__", "get", "__contains__"):  # a lookup of one key
+    setattr(PartsInfo, _name, _reading_parts_for(_name, keyed=True))
+for _name in ("__iter__", "__len__", "__repr__", "keys", "values", "items"):  # the whole mapping
+    setattr(PartsInfo, _name, _reading_parts_for(_name, keyed=False))
+for _name in ("__setitem__", "__delitem__", "__ior__", "setdefault", "pop", "popitem", "update"):  # a change
+    setattr(PartsInfo, _name, _reading_parts_for(_name, keyed=False))
 
 
 class PciImageFile(ImageFile.ImageFile):
