@@ -310,7 +310,7 @@ def parse_header(data: bytes) -> tuple[int, int, str, int]:
 
     A valid file's signature, major version and CRC are compared as bytes and only its header's
     fields go through the schema (``parse_fields``; ``Image.open`` calls this for every file it
-    is shown: 8 us instead of 24); anything else is parsed by ``PCI_HEAD`` as a whole, whose
+    is shown: 5 us instead of 24); anything else is parsed by ``PCI_HEAD`` as a whole, whose
     error it raises."""
     body_start = len(SIGNATURE) + 2
     end = len(data) - CRC_BYTES
