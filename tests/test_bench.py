@@ -69,7 +69,8 @@ def test_benchmark_runner_writes_tables_plots_and_sheet(tmp_path, photo):
     assert all(np.isfinite(r["metrics"]["ms_ssim"]) for r in rows)
     for name in ("results.md", "rd-psnr.png", "rd-ms_ssim.png", "rd-haarpsi.png", "contact-sheet.png"):
         assert (tmp_path / "out" / name).stat().st_size > 0
-    assert Image.open(tmp_path / "out" / "contact-sheet.png").size[0] == 3 * 192  # original, pcimg, webp
+    with Image.open(tmp_path / "out" / "contact-sheet.png") as sheet:
+        assert sheet.size[0] == 3 * 192  # original, pcimg, webp
     assert "| wins of pcimg against |" in table and "| best classical | " in table
 
 

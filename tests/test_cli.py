@@ -34,8 +34,8 @@ def test_encode_info_decode_round_trip(tmp_path, capsys):
     png, side = tmp_path / "p.png", tmp_path / "side.png"
     assert main(["decode", str(out), "-o", str(png), "--size", "200x100", "--compare", str(side), "--original",
                  str(EXAMPLE)]) == 0  # fmt: skip
-    assert Image.open(png).size == (200, 100)
-    assert Image.open(side).size == (400, 124)
+    with Image.open(png) as decoded, Image.open(side) as compared:
+        assert decoded.size == (200, 100) and compared.size == (400, 124)
 
 
 def test_info_readable_lists_every_part(capsys):

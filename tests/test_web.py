@@ -127,6 +127,7 @@ def served():
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.parametrize("name, size", [("wavelet-kodak-491", None), ("wavelet-grey", None),

@@ -257,7 +257,7 @@ def contact_sheet(paths: list[Path], decodes: list[Decodes], out: Path, width: i
             cells += [Image.fromarray(dec[b][k]) if k in dec[b] else None for k in ("pcimg", SHEET_PEER)]
         rows.append([c.resize((width, height), Image.Resampling.LANCZOS) if c else None for c in cells])
     caption_height = 16
-    sheet_height = caption_height + sum(round(width * Image.open(p).height / Image.open(p).width) for p, _ in pairs)
+    sheet_height = caption_height + sum(row[0].height for row in rows)  # each row's original, resized
     sheet = Image.new("RGB", (width * len(captions), sheet_height), "white")
     draw = ImageDraw.Draw(sheet)
     for i, text in enumerate(captions):
