@@ -248,16 +248,17 @@ def contact_sheet(paths: list[Path], decodes: list[Decodes], out: Path, width: i
         return
     budgets = sorted(pairs[0][1])
     captions = ["original"] + [f"{name} {b} B" for b in budgets for name in ("pcimg", SHEET_PEER)]
-    rows = []
+    rows, heights = [], []
     for path, dec in pairs:
         original = Image.open(path).convert("RGB")
         height = round(width * original.height / original.width)
+        heights.append(height)
         cells: list[Image.Image | None] = [original]
         for b in budgets:
             cells += [Image.fromarray(dec[b][k]) if k in dec[b] else None for k in ("pcimg", SHEET_PEER)]
         rows.append([c.resize((width, height), Image.Resampling.LANCZOS) if c else None for c in cells])
     caption_height = 16
-    sheet_height = caption_height + sum(row[0].height for row in rows)  # each row's original, resized
+    sheet_height = caption_height + sum(heights)
     sheet = Image.new("RGB", (width * len(captions), sheet_height), "white")
     draw = ImageDraw.Draw(sheet)
     for i, text in enumerate(captions):
