@@ -85,11 +85,10 @@ def describe_colours(array: np.ndarray) -> str:
     small = Image.fromarray(rgb.astype(np.uint8)).resize((small_w, small_h), Image.Resampling.BOX)
     thumb = np.asarray(small, dtype=np.float64)
     third = max(1, small_h // 3)
-    flat = colour_names(thumb.reshape(-1, 3))
-    names = [flat[row * small_w : (row + 1) * small_w] for row in range(small_h)]
-    top = Counter(n for row in names[:third] for n in row).most_common(1)[0][0]
-    bottom = Counter(n for row in names[-third:] for n in row).most_common(1)[0][0]
-    overall = Counter(n for row in names for n in row).most_common(2)
+    names = colour_names(thumb)  # each pixel named once, row by row
+    top = Counter(names[: third * small_w]).most_common(1)[0][0]
+    bottom = Counter(names[-third * small_w :]).most_common(1)[0][0]
+    overall = Counter(names).most_common(2)
     luma = float((thumb @ np.array([0.299, 0.587, 0.114])).mean())
     light = "dark" if luma < 85 else ("bright" if luma > 170 else "softly lit")
     kind = "black and white photo" if array.ndim == 2 else "photo"
