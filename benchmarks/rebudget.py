@@ -6,7 +6,7 @@ re-budget cuts) and with the default base (kind 3, which a re-budget re-codes as
 cuts from 40% of its size, and re-encodes from its own working picture below), and each is
 re-budgeted to 700, 491, 300, 200 and 147 bytes; "direct" encodes the original at that
 budget with the default encoder. No prompt (`captioner="none"`), so that only the picture
-counts. Means of PSNR / MS-SSIM over the images the codec's tables were not trained on (the
+counts. Means of PSNR / MS-SSIM / HaarPSI over the images the codec's tables were not trained on (the
 even-numbered Kodak images) and over the others, and the mean difference to direct.
 
 Usage: python benchmarks/rebudget.py [IMAGES_DIR] [--workers N]   (default ../shared/images/kodak)
@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image
 
 import pcimg
-from pcimg.bench.metrics import ms_ssim, psnr
+from pcimg.bench.metrics import haarpsi, ms_ssim, psnr
 from pcimg.codec.wavelet_coder import trained_on
 
 SOURCE_BYTES = 983
@@ -31,17 +31,20 @@ TARGETS = (700, 491, 300, 200, 147)
 ROWS = ("direct", "cut from kind 5", "from kind 3")
 
 
-def measure(path: Path) -> dict[str, dict[int, tuple[float, float]]]:
-    """Per row and target: (PSNR, MS-SSIM) of the decode at the image's size."""
+Scores = tuple[float, float, float]
+
+
+def measure(path: Path) -> dict[str, dict[int, Scores]]:
+    """Per row and target: (PSNR, MS-SSIM, HaarPSI) of the decode at the image's size."""
     rgb = np.asarray(Image.open(path).convert("RGB"))
 
-    def scored(data: bytes) -> tuple[float, float]:
+    def scored(data: bytes) -> Scores:
         decoded = np.asarray(pcimg.decode(data))
-        return psnr(rgb, decoded), ms_ssim(rgb, decoded)
+        return psnr(rgb, decoded), ms_ssim(rgb, decoded), haarpsi(rgb, decoded)
 
     embedded = pcimg.encode(rgb, max_bytes=SOURCE_BYTES, base="embedded", captioner="none")
     default = pcimg.encode(rgb, max_bytes=SOURCE_BYTES, captioner="none")
-    out: dict[str, dict[int, tuple[float, float]]] = {row: {} for row in ROWS}
+    out: dict[str, dict[int, Scores]] = {row: {} for row in ROWS}
     for target in TARGETS:
         out["direct"][target] = scored(pcimg.encode(rgb, max_bytes=target, captioner="none"))
         out["cut from kind 5"][target] = scored(pcimg.rebudget(embedded, target))
@@ -52,19 +55,17 @@ def measure(path: Path) -> dict[str, dict[int, tuple[float, float]]]:
 def report(title: str, results: list[dict]) -> None:
     if not results:
         return
-    print(f"\n### {title}: {len(results)} images, PSNR dB / MS-SSIM (difference to direct)\n")
+    print(f"\n### {title}: {len(results)} images, PSNR dB / MS-SSIM / HaarPSI (difference to direct)\n")
     print("| | " + " | ".join(f"{t} B" for t in TARGETS) + " |")
     print("|---|" + "---|" * len(TARGETS))
     for row in ROWS:
         cells = []
         for target in TARGETS:
-            p = statistics.mean(r[row][target][0] for r in results)
-            m = statistics.mean(r[row][target][1] for r in results)
-            cell = f"{p:.2f} / {m:.4f}"
+            means = [statistics.mean(r[row][target][k] for r in results) for k in range(3)]
+            cell = f"{means[0]:.2f} / {means[1]:.4f} / {means[2]:.4f}"
             if row != "direct":
-                dp = p - statistics.mean(r["direct"][target][0] for r in results)
-                dm = m - statistics.mean(r["direct"][target][1] for r in results)
-                cell += f" ({dp:+.2f} / {dm:+.4f})"
+                d = [v - statistics.mean(r["direct"][target][k] for r in results) for k, v in enumerate(means)]
+                cell += f" ({d[0]:+.2f} / {d[1]:+.4f} / {d[2]:+.4f})"
             cells.append(cell)
         print(f"| {row} | " + " | ".join(cells) + " |")
 

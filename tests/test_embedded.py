@@ -34,16 +34,41 @@ def random_indices(width: int, height: int, colour: str, data: st.DataObject, to
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(1, 40), st.integers(1, 40), st.sampled_from(["rgb", "grey"]), st.data())
-def test_a_whole_stream_decodes_to_kind_3s_picture(width, height, colour, data):
+@given(st.integers(1, 40), st.integers(1, 40), st.sampled_from(["rgb", "grey"]), st.sampled_from(E.VERSIONS), st.data())
+def test_a_whole_stream_decodes_to_kind_3s_picture(width, height, colour, version, data):
     indices = random_indices(width, height, colour, data)
-    payload = E.encode_payload(width, height, indices, strength=5)
+    payload = E.encode_payload(width, height, indices, strength=5, version=version)
     expected = W.unsmoothed_picture(indices, 70, width, height, colour)
-    decoded = E.decode_payload(payload, colour)
+    decoded = E.decode_payload(payload, colour, version)
     assert (decoded.width, decoded.height, decoded.strength) == (width, height, 5)
     q4 = [lifting.inverse(b) for b in E.dequantised(decoded, 70)]
     assert np.array_equal(W.picture_from_planes(q4, width, height, colour), expected)
-    assert decoded.lls == [p[0] for p in indices]
+    assert decoded.lls == [p[0] for p in indices] and not any(v for ll in decoded.ll_open for row in ll for v in row)
+
+
+def test_version_2_leaves_the_ll_values_lowest_bits_for_last():
+    """The same indices in both versions: a cut of version 1 knows its LL values exactly, one of
+    version 2 knows each to within its lowest bit (decoded at the middle of the two), for fewer bytes."""
+    rng = np.random.default_rng(5)
+    ll_shape, *levels = lifting.band_shapes(48, 32, lifting.levels_for(48, 32))
+    indices = [[rng.integers(-90, 90, ll_shape).tolist()] + [tuple(
+        np.where(rng.random(s) < 0.3, rng.integers(-20, 21, s), 0).tolist() for s in triple
+    ) for triple in levels]]  # fmt: skip
+    one, two = (E.encode_payload(48, 32, indices, version=v) for v in (1, 2))
+    truth = indices[0][0]
+    for size in (len(one) // 2, len(one) - 4):
+        exact = E.decode_payload(E.cut(one, size), "grey", 1)
+        assert exact.lls[0] == truth and not any(v for row in exact.ll_open[0] for v in row)
+    halved = E.decode_payload(E.cut(two, len(two) // 2), "grey", 2)
+    assert all(row == [1] * 6 for row in halved.ll_open[0])
+    assert halved.lls[0] == [[v & ~1 for v in row] for row in truth]  # the lowest bit not known: 0 here
+    step = W.plane_step(70, 0)
+    ll = E.dequantised(halved, 70)[0][0]
+    assert np.array_equal(ll, ((2 * (np.asarray(truth) & ~1) + 1) * step) >> 1)  # (q - q mod 2 + 1/2) * S
+    whole = E.decode_payload(two, "grey", 2)
+    assert whole.lls[0] == truth and not any(v for row in whole.ll_open[0] for v in row)
+    with pytest.raises(PciError, match="version 3"):
+        E.encode_payload(48, 32, indices, version=3)
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +99,10 @@ def test_every_cut_knows_only_true_things_and_more_with_more_bytes(stream):
     previous = -1
     for size in (3, 4, 8, 20, 60, 150, 400, len(payload) - 1, len(payload)):
         decoded = E.decode_payload(E.cut(payload, size), "rgb")
+        for ll, still_open, index in zip(decoded.lls, decoded.ll_open, indices, strict=True):
+            for row, open_row, true_row in zip(ll, still_open, index[0].tolist(), strict=True):
+                for value, unknown, true in zip(row, open_row, true_row, strict=True):
+                    assert value == true - (true & 1) if unknown else value in (0, true)  # 0: not read yet
         flat = [c for band in known_intervals(decoded) for c in band]
         significant = 0
         for (sign, low, high), value in zip(flat, truth, strict=True):
@@ -106,9 +135,9 @@ def test_a_cut_is_marked_and_decodes_as_far_as_it_goes(stream, photo):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.binary(max_size=300), st.integers(0, 255), st.sampled_from(["rgb", "grey"]))
-def test_any_payload_decodes_or_is_a_pci_error(payload, quant, colour):
-    data = pcimg.write(PciFile(16, 12, colour=colour, descriptors=(Descriptor(5, 1, quant, payload),)))
+@given(st.binary(max_size=300), st.integers(0, 255), st.sampled_from(["rgb", "grey"]), st.sampled_from(E.VERSIONS))
+def test_any_payload_decodes_or_is_a_pci_error(payload, quant, colour, version):
+    data = pcimg.write(PciFile(16, 12, colour=colour, descriptors=(Descriptor(5, version, quant, payload),)))
     try:
         pcimg.decode(data, size=(8, 6))
     except PciError as exc:
@@ -136,7 +165,7 @@ def test_bad_payloads_are_pci_errors_naming_the_field(payload, quant, match):
 def test_the_encoder_writes_kind_5_on_request_and_rebudget_cuts_it(photo):
     data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
     pci = pcimg.read(data)
-    assert [d.kind for d in pci.descriptors] == [5] and pci.minor_version == 3 and len(data) <= 983
+    assert [(d.kind, d.version) for d in pci.descriptors] == [(5, 2)] and pci.minor_version == 6 and len(data) <= 983
     kind3 = pcimg.read(pcimg.encode(photo, captioner="none", max_bytes=983))
     ours = pci.descriptors[0]
     assert ours.payload[:2] == kind3.descriptors[0].payload[:2]  # the same search: the same working size
@@ -164,7 +193,7 @@ def test_a_budget_below_the_ll_bands_is_re_encoded_not_cut(photo):
     reference = np.asarray(photo, dtype=np.float64)
     whole = pcimg.read(data)
     cut = E.cut(payload, 60 - (len(data) - len(payload)))
-    naive = whole.replace(descriptors=(Descriptor(5, 1, whole.descriptors[0].quant, cut),))
+    naive = whole.replace(descriptors=(Descriptor(5, 2, whole.descriptors[0].quant, cut),))
     errors = [np.mean((np.asarray(pcimg.decode(f), dtype=np.float64) - reference) ** 2) for f in (small, naive)]
     assert errors[0] < errors[1]
 
@@ -197,7 +226,7 @@ def test_codec_worked_example_is_the_vector():
     shown = bytes.fromhex(section.split("```")[1])
     pci = pcimg.read((root / "spec" / "vectors" / "valid" / "embedded-tiny.pci").read_bytes())
     assert shown == pci.descriptors[0].payload
-    decoded = E.decode_payload(shown, "rgb")
+    decoded = E.decode_payload(shown, "rgb", pci.descriptors[0].version)
     hl = [
         [-m if n else m for m, n in zip(r, s, strict=True)]
         for r, s in zip(decoded.bands[0].mag, decoded.bands[0].negative, strict=True)
@@ -205,6 +234,28 @@ def test_codec_worked_example_is_the_vector():
     assert f"Y  LL = {decoded.lls[0]}" in section and f"HL = {hl}" in section
     first = np.asarray(pcimg.decode(pci))[0, :3].tolist()
     assert all(f"({r}, {g}, {b})" in section for r, g, b in first)
+
+
+def test_codec_version_2_worked_example_is_the_vector():
+    root = Path(__file__).resolve().parents[1]
+    spec = (root / "spec" / "CODEC.md").read_text("utf-8")
+    section = spec[spec.index("### 11.7 Version 2") :]
+    shown = bytes.fromhex(section.split("```")[3])
+    pci = pcimg.read((VECTORS / "embedded-v2-tiny.pci").read_bytes())
+    entry = pci.descriptors[0]
+    assert shown == entry.payload and entry.version == 2
+    decoded = E.decode_payload(shown, "rgb", 2)
+    halved = [[v >> 1 for v in row] for row in decoded.lls[0]]
+    hl = [
+        [-m if n else m for m, n in zip(r, s, strict=True)]
+        for r, s in zip(decoded.bands[0].mag, decoded.bands[0].negative, strict=True)
+    ]
+    assert f"Y  h = {halved}" in section and f"Y  LL = {decoded.lls[0]}" in section and f"HL = {hl}" in section
+    assert f"`{[[v & 1 for v in row] for row in decoded.lls[0]]}`" in section
+    first = np.asarray(pcimg.decode(pci))[0, :3].tolist()
+    assert all(f"({r}, {g}, {b})" in section for r, g, b in first)
+    cut = E.decode_payload(E.cut(shown, 18), "rgb", 2)  # "cut to 18 payload bytes"
+    assert all(v == 1 for ll in cut.ll_open for row in ll for v in row)
 
 
 def test_partial_decoding_reads_the_start_of_a_bare_form(photo):
@@ -216,7 +267,7 @@ def test_partial_decoding_reads_the_start_of_a_bare_form(photo):
     errors = []
     for length in (head + 3, head + 60, head + 200, len(whole) - 1):
         image = np.asarray(pcimg.decode(whole[:length], bare=True, partial=True))
-        cut = pci.replace(descriptors=(Descriptor(5, 1, pci.descriptors[0].quant, E.cut(payload, length - head)),))
+        cut = pci.replace(descriptors=(Descriptor(5, 2, pci.descriptors[0].quant, E.cut(payload, length - head)),))
         assert np.array_equal(image, np.asarray(pcimg.decode(cut)))  # a download so far is a cut file
         errors.append(float(np.mean((image.astype(np.float64) - reference) ** 2)))
     assert errors == sorted(errors, reverse=True) and errors[0] > 2 * errors[-1]
@@ -253,7 +304,7 @@ def test_block_flags_kept_by_the_bands_are_what_reading_the_band_gives(name):
     or in its parent region (spec/CODEC.md 11.2) is significant; checked against the bands."""
     pci = pcimg.read((VECTORS / f"{name}.pci").read_bytes())
     entry = pci.descriptors[0]
-    decoded = E.decode_payload(entry.payload, pci.colour)
+    decoded = E.decode_payload(entry.payload, pci.colour, entry.version)
     checked = 0
     for band in decoded.bands:
         for by, y0 in enumerate(range(0, band.rows, 4)):

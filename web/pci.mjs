@@ -1,7 +1,7 @@
 // pci.mjs: a dependency-free decoder of .pci files (format 1.x, file and bare form) with the
 // embedded generator pcimg/parametric, for browsers and node. Written from spec/SPEC.md and
-// spec/CODEC.md; it decodes descriptor kinds 1, 2, 3 and 4 (and files without descriptors),
-// pixel-identical to pcimg. decode(bytes, { width, height, detail: false }) gives the base
+// spec/CODEC.md; it decodes descriptor kinds 1, 2, 3 and 5 (versions 1 and 2 each) and 4 (and files
+// without descriptors), pixel-identical to pcimg. decode(bytes, { width, height, detail: false }) gives the base
 // layer (no kind-2 detail); { bare: true } reads the bare form, fromBase64url its text.
 // Integers: every value stays below 2^53, so plain numbers are exact; shifts of values that
 // may pass 32 bits are written as floor divisions.
@@ -333,6 +333,7 @@ function contexts(table) {
 function decodeLL(dec, ctx, band) {
   const { rows, cols, v } = band;
   let prev = 0;
+  band.read = 0; // how many values are decoded (a cut kind-5 stream may stop inside the band)
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < cols; x++) {
       let pred;
@@ -351,6 +352,7 @@ function decodeLL(dec, ctx, band) {
         if (negative) r = -r;
       }
       v[y * cols + x] = pred + r;
+      band.read = y * cols + x + 1;
       prev = Math.abs(r);
     }
   }
@@ -729,7 +731,17 @@ function embeddedBands(planes) {
   return order;
 }
 
-function embeddedDetails(dec, ctxs, bands, planeCount) {
+/** Version 2: the lowest bit of every LL value (halved in the stream), plane by plane in raster order. */
+function embeddedLowBits(dec, ctxs, lls) {
+  lls.forEach((ll, i) => {
+    for (let j = 0; j < ll.v.length; j++) {
+      ll.low[j] = dec.bit(ctxs[i ? 1 : 0].ll_low, 0);
+      ll.lowRead = j + 1;
+    }
+  });
+}
+
+function embeddedDetails(dec, ctxs, bands, planeCount, lls = null) {
   const sigDecision = (b, y, x, p, pass) => {
     const ctx = ctxs[b.ptype];
     let n = 0;
@@ -753,21 +765,8 @@ function embeddedDetails(dec, ctxs, bands, planeCount) {
     b.k[i] = p;
     b.significant.push(i);
   };
-  for (let p = planeCount - 1; p >= 0; p--) {
-    const visited = bands.map((b) => {
-      const seen = new Set();
-      for (const i of b.significant) {
-        const y = Math.floor(i / b.cols), x = i % b.cols;
-        for (let yy = Math.max(0, y - 1); yy < Math.min(b.rows, y + 2); yy++) {
-          for (let xx = Math.max(0, x - 1); xx < Math.min(b.cols, x + 2); xx++) {
-            if (b.k[yy * b.cols + xx] < 0) seen.add(yy * b.cols + xx);
-          }
-        }
-      }
-      for (const i of [...seen].sort((a, c) => a - c)) sigDecision(b, Math.floor(i / b.cols), i % b.cols, p, 0);
-      return seen;
-    });
-    for (const b of bands) {
+  const refine = (set, p) => {
+    for (const b of set) {
       const ctx = ctxs[b.ptype];
       for (const i of [...b.significant].sort((a, c) => a - c)) {
         if (b.k[i] <= p) continue;
@@ -775,36 +774,71 @@ function embeddedDetails(dec, ctxs, bands, planeCount) {
         b.k[i] = p;
       }
     }
-    bands.forEach((b, number) => {
-      const ctx = ctxs[b.ptype];
-      if (!b.significant.length && !dec.bit(ctx.band, b.g)) return;
-      const seen = visited[number];
-      for (let y0 = 0; y0 < b.rows; y0 += 4) {
-        const y1 = Math.min(y0 + 4, b.rows);
-        for (let x0 = 0; x0 < b.cols; x0 += 4) {
-          const x1 = Math.min(x0 + 4, b.cols);
-          const open = [];
-          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (b.k[y * b.cols + x] < 0 && !seen.has(y * b.cols + x)) open.push([y, x]);
-          if (!open.length) continue;
-          if (open.length === (y1 - y0) * (x1 - x0)) {
-            let bpar = 0;
-            const P = b.parent;
-            if (P && P.rows && P.cols) {
-              for (let py = Math.min(y0 >> 1, P.rows - 1); py < Math.min((y1 + 1) >> 1, P.rows); py++) {
-                for (let px = Math.min(x0 >> 1, P.cols - 1); px < Math.min((x1 + 1) >> 1, P.cols); px++) if (P.k[py * P.cols + px] >= 0) bpar = 1;
-              }
-            }
-            let near = 0;
-            for (let y = Math.max(0, y0 - 1); y < Math.min(b.rows, y1 + 1); y++) {
-              for (let x = Math.max(0, x0 - 1); x < Math.min(b.cols, x1 + 1); x++) if (b.k[y * b.cols + x] >= 0) near = 1;
-            }
-            if (!dec.bit(ctx.block, (b.g * 2 + bpar) * 2 + near)) continue;
-          }
-          for (const [y, x] of open) sigDecision(b, y, x, p, 1);
+  };
+  const neighbours = (b, p) => {
+    const seen = new Set();
+    for (const i of b.significant) {
+      const y = Math.floor(i / b.cols), x = i % b.cols;
+      for (let yy = Math.max(0, y - 1); yy < Math.min(b.rows, y + 2); yy++) {
+        for (let xx = Math.max(0, x - 1); xx < Math.min(b.cols, x + 2); xx++) {
+          if (b.k[yy * b.cols + xx] < 0) seen.add(yy * b.cols + xx);
         }
       }
-    });
+    }
+    for (const i of [...seen].sort((a, c) => a - c)) sigDecision(b, Math.floor(i / b.cols), i % b.cols, p, 0);
+    return seen;
+  };
+  const rest = (b, p, seen) => {
+    const ctx = ctxs[b.ptype];
+    if (!b.significant.length && !dec.bit(ctx.band, b.g)) return;
+    for (let y0 = 0; y0 < b.rows; y0 += 4) {
+      const y1 = Math.min(y0 + 4, b.rows);
+      for (let x0 = 0; x0 < b.cols; x0 += 4) {
+        const x1 = Math.min(x0 + 4, b.cols);
+        const open = [];
+        for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (b.k[y * b.cols + x] < 0 && !seen.has(y * b.cols + x)) open.push([y, x]);
+        if (!open.length) continue;
+        if (open.length === (y1 - y0) * (x1 - x0)) {
+          let bpar = 0;
+          const P = b.parent;
+          if (P && P.rows && P.cols) {
+            for (let py = Math.min(y0 >> 1, P.rows - 1); py < Math.min((y1 + 1) >> 1, P.rows); py++) {
+              for (let px = Math.min(x0 >> 1, P.cols - 1); px < Math.min((x1 + 1) >> 1, P.cols); px++) if (P.k[py * P.cols + px] >= 0) bpar = 1;
+            }
+          }
+          let near = 0;
+          for (let y = Math.max(0, y0 - 1); y < Math.min(b.rows, y1 + 1); y++) {
+            for (let x = Math.max(0, x0 - 1); x < Math.min(b.cols, x1 + 1); x++) if (b.k[y * b.cols + x] >= 0) near = 1;
+          }
+          if (!dec.bit(ctx.block, (b.g * 2 + bpar) * 2 + near)) continue;
+        }
+        for (const [y, x] of open) sigDecision(b, y, x, p, 1);
+      }
+    }
+  };
+  if (!lls) { // version 1: per plane, neighbours, refinement and the rest over every band
+    for (let p = planeCount - 1; p >= 0; p--) {
+      const visited = bands.map((b) => neighbours(b, p));
+      refine(bands, p);
+      bands.forEach((b, number) => rest(b, p, visited[number]));
+    }
+    return;
   }
+  // version 2 (CODEC.md 11.7): luma's coarser levels, chroma, luma's finest level; refinement after
+  const sets = [
+    bands.filter((b) => b.index === 0 && b.g > 0),
+    bands.filter((b) => b.index > 0),
+    bands.filter((b) => b.index === 0 && b.g === 0),
+  ];
+  for (let p = planeCount - 1; p >= 0; p--) {
+    if (p === 0) embeddedLowBits(dec, ctxs, lls);
+    for (const set of sets) {
+      const visited = set.map((b) => neighbours(b, p));
+      set.forEach((b, i) => rest(b, p, visited[i]));
+    }
+    for (const set of sets) refine(set, p);
+  }
+  if (planeCount === 0) embeddedLowBits(dec, ctxs, lls);
 }
 
 /** Kind 5 (CODEC.md 11): kind 3's picture from an embedded stream, as far as a cut stream goes. */
@@ -820,12 +854,15 @@ function embeddedPicture(entry, colour) {
   const planes = sizes.map(([w, h]) => emptyBands(w, h));
   const bands = embeddedBands(planes);
   const ctxs = [contexts(EMBEDDED_PRIORS.luma), contexts(EMBEDDED_PRIORS.chroma)];
+  const version2 = entry.version === 2;
+  const lls = planes.map((b) => Object.assign(b[0], { read: 0, low: new Uint8Array(b[0].v.length), lowRead: 0 }));
+  for (const ctx of ctxs) ctx.ll_low = [1024];
   try {
     const dec = new RangeDecoder(p.subarray(3), (p[2] & 0x80) !== 0);
     const planeCount = dec.direct(5);
     if (planeCount > 20) throw new PciError(`wavelet-embedded plane count ${planeCount} above 20`, "descriptors.payload", entry.payloadAt);
     planes.forEach((b, i) => decodeLL(dec, ctxs[i ? 1 : 0], b[0]));
-    embeddedDetails(dec, ctxs, bands, planeCount);
+    embeddedDetails(dec, ctxs, bands, planeCount, version2 ? lls : null);
   } catch (error) {
     if (error instanceof PciError) throw error;
     if (!(error instanceof Exhausted)) throw new PciError(`corrupt wavelet-embedded stream: ${error.message}`, "descriptors.payload", entry.payloadAt);
@@ -835,7 +872,15 @@ function embeddedPicture(entry, colour) {
     if (Math.abs(x) > CLAMP) throw new PciError("wavelet-embedded coefficient exceeds 2**20 after dequantisation", "descriptors.payload", entry.payloadAt);
     return x;
   };
-  planes.forEach((b, i) => { b[0].v = b[0].v.map((q) => check(q * steps[i])); });
+  // version 2: an LL value is twice the halved one plus its lowest bit; one decoded whose bit is not (a cut) at + 1/2
+  planes.forEach((b, i) => {
+    const ll = b[0];
+    ll.v = ll.v.map((q, j) => {
+      if (!version2) return check(q * steps[i]);
+      const open = j < ll.read && j >= ll.lowRead ? 1 : 0;
+      return check(floorDiv((4 * q + 2 * ll.low[j] + open) * steps[i], 2));
+    });
+  });
   for (const b of bands) {
     const S = steps[b.index];
     for (let i = 0; i < b.m.length; i++) {
@@ -1024,7 +1069,7 @@ export function decode(bytes, size = {}) {
   if (!(width >= 1 && width <= MAX_DIMENSION && height >= 1 && height <= MAX_DIMENSION)) {
     throw new PciError(`output size ${width}x${height} outside 1..${MAX_DIMENSION}`, "size");
   }
-  const known = { 1: [1], 2: [1], 3: [1, 2], 4: [1], 5: [1] };
+  const known = { 1: [1], 2: [1], 3: [1, 2], 4: [1], 5: [1, 2] };
   for (const d of file.descriptors) {
     if (!(d.kind in known)) throw new PciError(`descriptor kind ${d.kind} is unknown to pcimg/parametric`, "descriptors.kind", d.offset);
     if (!known[d.kind].includes(d.version)) throw new PciError(`descriptor kind ${d.kind} version ${d.version} is unsupported`, "descriptors.version", d.versionAt);

@@ -24,6 +24,7 @@ KNOWN: dict[int, tuple[int, ...]] = {
     k.KIND: (k.VERSION,) for k in (dct_colour, texture, wavelet_thumb, wavelet_embedded)
 }
 KNOWN[wavelet_colour.KIND] = wavelet_colour.VERSIONS
+KNOWN[wavelet_embedded.KIND] = wavelet_embedded.VERSIONS
 BASE_KINDS = (dct_colour.KIND, wavelet_colour.KIND, wavelet_thumb.KIND, wavelet_embedded.KIND)
 
 
@@ -151,7 +152,7 @@ def working_picture(pci: PciFile) -> np.ndarray | None:
                 return wavelet_thumb.working_image(entry.payload, entry.quant, pci.colour, pci.width, pci.height)
         if entry.kind == wavelet_embedded.KIND:
             with located(entry):
-                return wavelet_embedded.working_image(entry.payload, entry.quant, pci.colour)
+                return wavelet_embedded.working_image(entry.payload, entry.quant, pci.colour, entry.version)
     return None
 
 

@@ -51,7 +51,8 @@ def working_picture(pci: PciFile) -> Image.Image:
         return Image.fromarray(array, mode)
     entry = pci.descriptor(wavelet_embedded.KIND)
     if entry is not None:
-        return Image.fromarray(wavelet_embedded.unsmoothed_picture(entry.payload, entry.quant, pci.colour), mode)
+        picture = wavelet_embedded.unsmoothed_picture(entry.payload, entry.quant, pci.colour, entry.version)
+        return Image.fromarray(picture, mode)
     entry = pci.descriptor(wavelet_thumb.KIND)
     if entry is not None:
         return Image.fromarray(wavelet_thumb.working_image(entry.payload, entry.quant, pci.colour, pci.width,

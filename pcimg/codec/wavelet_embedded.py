@@ -8,9 +8,13 @@ file to a smaller budget in under a millisecond (``cut``), and a viewer shows a 
 At full length the picture is exactly kind 3's for the same indices, in about the same bytes
 (codec v2 log, session 5). spec/CODEC.md section 11.
 
-Payload (version 1): working width - 1, height - 1, then the smoothing strength (bits 0-6)
-with bit 7 set when the stream was cut; one range-coded stream to the end: the number of
-bit-planes (5 raw bits), the LL bands whole (kind 3's LL coding), then the bit-planes.
+Payload: working width - 1, height - 1, then the smoothing strength (bits 0-6) with bit 7 set
+when the stream was cut; one range-coded stream to the end: the number of bit-planes (5 raw
+bits), the LL bands (kind 3's LL coding), then the bit-planes. Version 2 (format 1.6) codes the
+LL values without their lowest bit, which comes just before plane 0, and codes a plane's
+significance passes before its refinement, luma's coarser levels before chroma and chroma
+before luma's finest level: a cut keeps fewer LL bits and more of the picture's structure
+(codec v2 log, session 10).
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from . import wavelet_colour as W
 from .wavelet_coder import PREFIX_CONTEXTS, _code_ll, load_contexts
 
 KIND = 5
-VERSION = 1
+VERSION = 2  # what the encoder writes; 1 stays readable
+VERSIONS = (1, 2)
 HEADER_BYTES = 3
 CUT = 0x80  # header byte 2: the stream ends where the payload was cut
 STRENGTH_MASK = 0x7F
@@ -78,8 +83,11 @@ class Contexts:
     sign: list[int]
     ref: list[int]
 
+    ll_low: list[int]  # version 2: the LL values' lowest bits (not in the priors: one half)
+
     def __init__(self, plane_type: str, uniform: bool = False) -> None:
         load_contexts(self, SIZES, None if uniform else packaged_json(PRIORS_FILE)[plane_type])
+        self.ll_low = [rc.PROB_INIT]
 
 
 @dataclass
@@ -205,14 +213,28 @@ def detail_bands(shapes: list[list], values: list | None) -> list[Band]:
     return [band for i in range(deepest) for levels in by_plane if i < len(levels) for band in levels[i]]
 
 
+@dataclass
+class LowBits:
+    """Version 2: the LL values' lowest bits, per plane (row lists), and which are still open."""
+
+    bits: list
+    open: list
+
+
 class Stream:
     """The traversal of section 11.3, shared by the encoder (``coder`` an ``rc.Encoder``, the
-    values known) and the decoder (an ``rc.Decoder``; a ``CutDecoder`` raises ``Exhausted``)."""
+    values known) and the decoder (an ``rc.Decoder``; a ``CutDecoder`` raises ``Exhausted``).
+    ``low`` (version 2) holds the LL values' lowest bits, coded just before plane 0."""
 
     def __init__(
-        self, coder: rc.Encoder | rc.Decoder, bands: list[Band], contexts: tuple[Contexts, Contexts], encoding: bool
+        self,
+        coder: rc.Encoder | rc.Decoder,
+        bands: list[Band],
+        contexts: tuple[Contexts, Contexts],
+        encoding: bool,
+        low: LowBits | None = None,
     ) -> None:
-        self.coder, self.bands, self.ctx, self.encoding = coder, bands, contexts, encoding
+        self.coder, self.bands, self.ctx, self.encoding, self.low = coder, bands, contexts, encoding, low
 
     def decision(self, probs: list[int], index: int, bit: int) -> int:
         """Code ``bit`` (encoding) or decode one (``bit`` ignored) with ``probs[index]``."""
@@ -222,14 +244,41 @@ class Stream:
         return self.coder.bit(probs, index)  # type: ignore[call-arg, return-value]
 
     def planes(self, count: int) -> None:
+        """Version 1: per plane the neighbours, refinement and cleanup passes over every band.
+        Version 2 (``low`` set): per plane, for luma's coarser levels, then chroma, then luma's
+        finest level, the neighbours and cleanup passes; then refinement; the LL low bits
+        before plane 0."""
+        if self.low is None:
+            for p in range(count - 1, -1, -1):
+                visited = {number: self.neighbours_pass(band, p) for number, band in enumerate(self.bands)}
+                for band in self.bands:
+                    self.refinement_pass(band, p)
+                for number, band in enumerate(self.bands):
+                    self.cleanup_pass(band, p, visited[number])
+            return
+        sets = version_2_sets(self.bands)
         for p in range(count - 1, -1, -1):
-            visited: dict[int, set] = {}
-            for number, band in enumerate(self.bands):
-                visited[number] = self.neighbours_pass(band, p)
-            for band in self.bands:
-                self.refinement_pass(band, p)
-            for number, band in enumerate(self.bands):
-                self.cleanup_pass(band, p, visited[number])
+            if p == 0:
+                self.low_bits()
+            for members in sets:
+                visited = {number: self.neighbours_pass(self.bands[number], p) for number in members}
+                for number in members:
+                    self.cleanup_pass(self.bands[number], p, visited[number])
+            for members in sets:
+                for number in members:
+                    self.refinement_pass(self.bands[number], p)
+        if count == 0:
+            self.low_bits()
+
+    def low_bits(self) -> None:
+        """Version 2: the lowest bit of every LL value, plane by plane in raster order."""
+        assert self.low is not None
+        for plane, (bits, still_open) in enumerate(zip(self.low.bits, self.low.open, strict=True)):
+            probs = self.ctx[min(plane, 1)].ll_low
+            for row, open_row in zip(bits, still_open, strict=True):
+                for x, bit in enumerate(row):
+                    row[x] = self.decision(probs, 0, bit)
+                    open_row[x] = 0
 
     def significance(self, band: Band, y: int, x: int, p: int, pass_index: int) -> None:
         ctx = self.ctx[band.ptype]
@@ -293,6 +342,16 @@ class Stream:
                     self.significance(band, y, x, p, 1)
 
 
+def version_2_sets(bands: list[Band]) -> list[list[int]]:
+    """Version 2's band sets, each in band order: luma's bands of groups 2 and 1, the chroma
+    bands, luma's bands of group 0 (positions in ``bands``)."""
+    return [
+        [n for n, b in enumerate(bands) if b.index == 0 and b.group > 0],
+        [n for n, b in enumerate(bands) if b.index > 0],
+        [n for n, b in enumerate(bands) if b.index == 0 and b.group == 0],
+    ]
+
+
 def _sign_class(band: Band, y: int, x: int) -> int:
     if band.plane[y][x] < 0:
         return 0
@@ -311,9 +370,14 @@ def encode_payload(
     strength: int = 0,
     coder: rc.Encoder | None = None,
     contexts: tuple[Contexts, Contexts] | None = None,
+    version: int | None = None,
 ) -> bytes:
-    """Header and stream for per-plane indices ([LL, (HL, LH, HH)...], arrays or lists).
-    ``coder`` and ``contexts`` let the priors builder count what the coder codes."""
+    """Header and stream for per-plane indices ([LL, (HL, LH, HH)...], arrays or lists) in
+    ``version`` (default ``VERSION``). ``coder`` and ``contexts`` let the priors builder count
+    what the coder codes."""
+    version = VERSION if version is None else version
+    if version not in VERSIONS:
+        raise PciError(f"wavelet-embedded version {version} is not one of {VERSIONS}", field="descriptors.version")
     if not 0 <= strength <= STRENGTH_MASK:
         raise PciError(f"wavelet-embedded smoothing {strength} outside 0..{STRENGTH_MASK}", field="descriptors.payload")
     count = plane_count(indices)
@@ -323,10 +387,15 @@ def encode_payload(
     enc = coder or rc.Encoder()
     contexts = contexts or (Contexts("luma"), Contexts("chroma"))
     enc.direct(count, PLANE_COUNT_BITS)
-    for plane, bands in enumerate(lists):
-        _code_ll(enc, contexts[min(plane, 1)], bands[0], decoding=False)
+    low = None
+    lls = [b[0] for b in lists]
+    if version >= 2:  # the LL values halved (floor), their lowest bits kept for plane 0
+        low = LowBits([[[v & 1 for v in row] for row in ll] for ll in lls], _filled(lls, 1))
+        lls = [[[v >> 1 for v in row] for row in ll] for ll in lls]
+    for plane, ll in enumerate(lls):
+        _code_ll(enc, contexts[min(plane, 1)], ll, decoding=False)
     shapes = [_shapes(bands) for bands in lists]
-    Stream(enc, detail_bands(shapes, lists), contexts, encoding=True).planes(count)
+    Stream(enc, detail_bands(shapes, lists), contexts, encoding=True, low=low).planes(count)
     return W.header(width, height, strength) + enc.finish()
 
 
@@ -343,17 +412,21 @@ class Decoded:
     width: int
     height: int
     strength: int
-    lls: list  # per plane, the LL band (lists)
+    lls: list  # per plane, the LL band (lists): the index, or twice the halved one while ``ll_open``
     bands: list[Band]
+    ll_open: list  # per plane, 1 where an LL value's lowest bit is not known (version 2, a cut)
 
 
-def decode_payload(payload: bytes, colour_name: str) -> Decoded:
+def decode_payload(payload: bytes, colour_name: str, version: int = VERSION) -> Decoded:
     """Everything the stream says, up to its end or (cut streams) as far as it goes."""
     if len(payload) < HEADER_BYTES:
         raise PciError(f"wavelet-embedded payload shorter than its {HEADER_BYTES}-byte header",
                        field="descriptors.payload")  # fmt: skip
     width, height, shapes = _geometry(payload, colour_name)
-    lls = [[[0] * cols for _ in range(rows)] for rows, cols in (s[0] for s in shapes)]
+    ll_shapes = [s[0] for s in shapes]
+    # None until decoded: the LL prediction reads only decoded neighbours, and a cut shows how far it got
+    read: list = [[[None] * cols for _ in range(rows)] for rows, cols in ll_shapes]
+    low = LowBits(_filled(read, 0), _filled(read, 0)) if version >= 2 else None
     bands = detail_bands(shapes, None)
     try:
         dec = _decoder(payload)
@@ -361,15 +434,29 @@ def decode_payload(payload: bytes, colour_name: str) -> Decoded:
         if count > MAX_PLANES:
             raise PciError(f"wavelet-embedded plane count {count} above {MAX_PLANES}", field="descriptors.payload")
         contexts = (Contexts("luma"), Contexts("chroma"))
-        _read_lls(dec, lls, contexts)
-        Stream(dec, bands, contexts, encoding=False).planes(count)
+        try:
+            _read_lls(dec, read, contexts)
+        finally:
+            if low is not None:  # every LL value read so far waits for its lowest bit
+                low.open = [[[0 if v is None else 1 for v in row] for row in ll] for ll in read]
+        Stream(dec, bands, contexts, encoding=False, low=low).planes(count)
     except Exhausted:
         pass
     except PciError:
         raise
     except ValueError as exc:
         raise PciError(f"corrupt wavelet-embedded stream: {exc}", field="descriptors.payload") from None
-    return Decoded(width, height, payload[2] & STRENGTH_MASK, lls, bands)
+    lls = [[[0 if v is None else v for v in row] for row in ll] for ll in read]
+    if low is None:
+        return Decoded(width, height, payload[2] & STRENGTH_MASK, lls, bands, _filled(lls, 0))
+    lls = [[[2 * v + b for v, b in zip(*rows, strict=True)] for rows in zip(*pair, strict=True)]
+           for pair in zip(lls, low.bits, strict=True)]  # fmt: skip
+    return Decoded(width, height, payload[2] & STRENGTH_MASK, lls, bands, low.open)
+
+
+def _filled(planes: list, value: int) -> list:
+    """Per plane, row lists of ``value`` shaped as ``planes``' LL bands."""
+    return [[[value] * len(row) for row in ll] for ll in planes]
 
 
 def _geometry(payload: bytes, colour_name: str) -> tuple[int, int, list]:
@@ -391,9 +478,13 @@ def _read_lls(dec: rc.Decoder, lls: list, contexts: tuple) -> None:
 
 
 def dequantised(decoded: Decoded, quant: int) -> list:
-    """Per plane, Q4 bands: LL at ``q * S``; a detail known to its last plane (0) at kind 3's
-    ``(|q| + 1/16) S``, one known down to plane k > 0 at ``(m + (6 * 2**k - 6) / 16) S``."""
-    planes: list = [[np.asarray(ll, dtype=np.int64) * W.plane_step(quant, i)] for i, ll in enumerate(decoded.lls)]
+    """Per plane, Q4 bands: LL at ``q * S`` (one whose lowest bit is open at ``(q + 1/2) S``); a
+    detail known to its last plane (0) at kind 3's ``(|q| + 1/16) S``, one known down to plane
+    k > 0 at ``(m + (6 * 2**k - 6) / 16) S``."""
+    planes: list = [
+        [((2 * np.asarray(ll, dtype=np.int64) + np.asarray(still_open, dtype=np.int64)) * W.plane_step(quant, i)) >> 1]
+        for i, (ll, still_open) in enumerate(zip(decoded.lls, decoded.ll_open, strict=True))
+    ]
     for index, plane in enumerate(planes):
         step = W.plane_step(quant, index)
         own = [_dequantise_band(b, step) for b in decoded.bands if b.index == index]
@@ -417,23 +508,23 @@ def _dequantise_band(band: Band, step: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=8)
-def working_image(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
+def working_image(payload: bytes, quant: int, colour_name: str, version: int = VERSION) -> np.ndarray:
     """The decoded working picture: uint8, exact, read-only (a cut payload: as far as it goes)."""
-    decoded, picture = _unsmoothed(payload, quant, colour_name)
+    decoded, picture = _unsmoothed(payload, quant, colour_name, version)
     picture = smoothing.smooth(picture, decoded.strength)
     picture.setflags(write=False)
     return picture
 
 
-def unsmoothed_picture(payload: bytes, quant: int, colour_name: str) -> np.ndarray:
+def unsmoothed_picture(payload: bytes, quant: int, colour_name: str, version: int = VERSION) -> np.ndarray:
     """The working picture before the decoder's smoothing (what a re-encode starts from)."""
-    return _unsmoothed(payload, quant, colour_name)[1]
+    return _unsmoothed(payload, quant, colour_name, version)[1]
 
 
-def _unsmoothed(payload: bytes, quant: int, colour_name: str) -> tuple[Decoded, np.ndarray]:
+def _unsmoothed(payload: bytes, quant: int, colour_name: str, version: int) -> tuple[Decoded, np.ndarray]:
     if quant > W.MAX_QUANT:
         raise PciError(f"wavelet-embedded quant {quant} above {W.MAX_QUANT}", field="descriptors.quant")
-    decoded = decode_payload(payload, colour_name)
+    decoded = decode_payload(payload, colour_name, version)
     q4 = [lifting.inverse(bands) for bands in dequantised(decoded, quant)]
     return decoded, W.picture_from_planes(q4, decoded.width, decoded.height, colour_name)
 

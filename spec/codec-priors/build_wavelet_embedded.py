@@ -39,7 +39,8 @@ def train(paths: list[Path]) -> dict:
 
     def code(encoder: object, contexts: dict, picture: tuple[int, int, list]) -> None:
         width, height, planes = picture
-        E.encode_payload(width, height, planes, coder=encoder, contexts=(contexts["luma"], contexts["chroma"]))
+        pair = (contexts["luma"], contexts["chroma"])
+        E.encode_payload(width, height, planes, coder=encoder, contexts=pair, version=1)  # the priors' traversal
 
     tables = prior_tables(pictures(), lambda t: E.Contexts(t, uniform=True), E.SIZES, code)
     return {"name": "wavelet-embedded-priors-v1", "trained_on": [p.name for p in paths], "budgets": list(BUDGETS),

@@ -75,8 +75,10 @@ RAW_X = part(0x04, b"\x00x")
 
 def format_1_5(build):
     """The encoder as it was up to format 1.5 (these vectors must not change): session 7's
-    working-size search (``wavelet_search.FAST_SEARCH`` off, errors at 384 pixels)."""
-    return mock.patch.multiple(wavelet_search, FAST_SEARCH=False, ANALYSIS_LONG_SIDE=384)(build)
+    working-size search (``wavelet_search.FAST_SEARCH`` off, errors at 384 pixels), kind 5
+    written as version 1."""
+    embedded_v1 = mock.patch.object(wavelet_embedded, "VERSION", 1)(build)
+    return mock.patch.multiple(wavelet_search, FAST_SEARCH=False, ANALYSIS_LONG_SIDE=384)(embedded_v1)
 
 
 def format_1_4(build):
@@ -619,9 +621,9 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 1, 80, b"\x03\x03\x00" + b"\xff" * 4),))),
             "decode",
         ),
-        "embedded-version-2": (
-            "wavelet-embedded version 2, which this generator does not know",
-            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 2, 80, b"\x03\x03\x00"),))),
+        "embedded-version-3": (
+            "wavelet-embedded version 3, which this generator does not know",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 3, 80, b"\x03\x03\x00"),))),
             "decode",
         ),
         "embedded-two-bases": (
@@ -702,7 +704,7 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "embedded-header-short": ("descriptors.payload", payload + 5),
         "embedded-quant-over-limit": ("descriptors.quant", payload + 3),
         "embedded-planes-over-limit": ("descriptors.payload", payload + 5),
-        "embedded-version-2": ("descriptors.version", payload + 2),
+        "embedded-version-3": ("descriptors.version", payload + 2),
         "embedded-two-bases": ("descriptors.kind", payload + 1 + 7),
     }
 
@@ -852,17 +854,63 @@ def expected_error(name: str, data: bytes, stage: str, bare: bool = False) -> di
     raise AssertionError(f"{name}: vector was accepted")
 
 
+def embedded_v2_vectors() -> dict[str, tuple[str, bytes]]:
+    """Format 1.6: kind 5 version 2 (the LL values' lowest bits before plane 0, significance
+    passes before refinement), a file and its cuts, as the encoder and ``pcimg.rebudget`` write them."""
+    whole = pcimg.encode_pci(photo(), captioner="none", max_bytes=983, base="embedded")
+    entry = whole.descriptors[0]
+    assert (entry.kind, entry.version) == (5, 2)
+
+    def payload_cut(size: int) -> PciFile:
+        return whole.replace(descriptors=(Descriptor(5, 2, entry.quant, wavelet_embedded.cut(entry.payload, size)),))
+
+    tiny = pcimg.encode_pci(photo((8, 6)), captioner="none", max_bytes=60, base="embedded")
+    grey = pcimg.encode_pci(photo((77, 45), "L"), captioner="none", max_bytes=300, base="embedded")
+    files = {
+        "embedded-v2-kodak-983": ("768x512 photo at 983 bytes, wavelet-embedded version 2", whole),
+        "embedded-v2-kodak-cut-491": (
+            "embedded-v2-kodak-983 cut to 491 bytes (pcimg.rebudget)",
+            pcimg.read(pcimg.rebudget(whole, 491)),
+        ),
+        "embedded-v2-kodak-cut-147": (
+            "embedded-v2-kodak-983 cut to 147 bytes: the LL values' lowest bits not there",
+            pcimg.read(pcimg.rebudget(whole, 147)),
+        ),
+        "embedded-v2-kodak-cut-in-ll": (
+            "embedded-v2-kodak-983's payload cut to 12 bytes, inside its halved LL values",
+            payload_cut(12),
+        ),
+        "embedded-v2-tiny": ("8x6 photo: one wavelet level, the worked example of CODEC.md 11.7", tiny),
+        "embedded-v2-grey-odd": ("77x45 greyscale photo: odd band lengths, one plane, version 2", grey),
+        "embedded-v2-no-planes": (
+            "kind 5 version 2 with zero bit-planes: the halved LL values, then their lowest bits",
+            PciFile(16, 12, descriptors=(Descriptor(5, 2, 90, b"\x0f\x0b\x00\x00\x00\x00"),)),
+        ),
+    }
+    return {name: (text, pcimg.write(pci)) for name, (text, pci) in files.items()}
+
+
 def main() -> None:
     for folder in ("valid", "invalid", "bare/valid", "bare/invalid"):
         shutil.rmtree(HERE / folder, ignore_errors=True)
         (HERE / folder).mkdir(parents=True)
     v2 = wavelet_v2_vectors()
-    for name, (text, data) in (valid_vectors() | prompt_v2_vectors() | v2).items():
+    embedded_v2 = embedded_v2_vectors()
+    for name, (text, data) in (valid_vectors() | prompt_v2_vectors() | v2 | embedded_v2).items():
         write_valid(HERE / "valid" / f"{name}.pci", text, data, bare=False)
     for name, (defect, data, stage) in invalid_vectors().items():
         write_invalid(HERE / "invalid" / f"x-{name}.pci", name, defect, data, stage, bare=False)
-    bare_v2 = {"wavelet-v2-grey": ("the file vector wavelet-v2-grey in the bare form (format 1.5)",
-                                   pcimg.write(pcimg.read(v2["wavelet-v2-grey"][1]), bare=True))}  # fmt: skip
+    bare_v2 = {
+        "wavelet-v2-grey": (
+            "the file vector wavelet-v2-grey in the bare form (format 1.5)",
+            pcimg.write(pcimg.read(v2["wavelet-v2-grey"][1]), bare=True),
+        ),
+        "embedded-v2-kodak-983": (
+            "the file vector embedded-v2-kodak-983 in the bare form (format 1.6): any prefix that reaches its payload "
+            "decodes as a cut",
+            pcimg.write(pcimg.read(embedded_v2["embedded-v2-kodak-983"][1]), bare=True),
+        ),
+    }
     for name, (text, data) in (bare_valid_vectors() | bare_v2).items():
         write_valid(HERE / "bare" / "valid" / f"{name}.bare", text, data, bare=True)
     for name, (defect, data, stage) in bare_invalid_vectors().items():
