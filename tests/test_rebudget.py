@@ -123,7 +123,7 @@ def test_a_kind_3_file_kept_above_two_fifths_is_recoded_as_kind_5_and_cut(photo,
     assert recoded is not None
     whole, original = recoded.descriptors[0], pcimg.read(big).descriptors[0]
     assert np.array_equal(  # the same picture, re-coded: nothing decoded to pixels and encoded again
-        E.working_image(whole.payload, whole.quant, "rgb"),
+        E.working_image(whole.payload, whole.quant, "rgb", whole.version),
         pcimg.codec.wavelet_colour.working_image(original.payload, whole.quant, "rgb", original.version),
     )
     share = int(R.TRANSCODE_SHARE * len(big))

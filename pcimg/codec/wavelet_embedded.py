@@ -417,8 +417,8 @@ class Decoded:
     ll_open: list  # per plane, 1 where an LL value's lowest bit is not known (version 2, a cut)
 
 
-def decode_payload(payload: bytes, colour_name: str, version: int = VERSION) -> Decoded:
-    """Everything the stream says, up to its end or (cut streams) as far as it goes."""
+def decode_payload(payload: bytes, colour_name: str, version: int) -> Decoded:
+    """Everything a payload of ``version`` says, up to its end or (cut streams) as far as it goes."""
     if len(payload) < HEADER_BYTES:
         raise PciError(f"wavelet-embedded payload shorter than its {HEADER_BYTES}-byte header",
                        field="descriptors.payload")  # fmt: skip
@@ -508,7 +508,7 @@ def _dequantise_band(band: Band, step: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=8)
-def working_image(payload: bytes, quant: int, colour_name: str, version: int = VERSION) -> np.ndarray:
+def working_image(payload: bytes, quant: int, colour_name: str, version: int) -> np.ndarray:
     """The decoded working picture: uint8, exact, read-only (a cut payload: as far as it goes)."""
     decoded, picture = _unsmoothed(payload, quant, colour_name, version)
     picture = smoothing.smooth(picture, decoded.strength)
@@ -516,7 +516,7 @@ def working_image(payload: bytes, quant: int, colour_name: str, version: int = V
     return picture
 
 
-def unsmoothed_picture(payload: bytes, quant: int, colour_name: str, version: int = VERSION) -> np.ndarray:
+def unsmoothed_picture(payload: bytes, quant: int, colour_name: str, version: int) -> np.ndarray:
     """The working picture before the decoder's smoothing (what a re-encode starts from)."""
     return _unsmoothed(payload, quant, colour_name, version)[1]
 
