@@ -152,9 +152,10 @@ def test_the_page_shows_the_same_pixels_in_headless_chromium(served, name, size)
     assert f"sha256 {expected}" in result.stdout, result.stdout[-2000:]
 
 
-def test_a_download_in_progress_decodes_like_pcimg(tmp_path):
+@pytest.mark.parametrize("name", ["embedded-kodak-983", "embedded-v2-kodak-983"])  # kind 5 versions 1 and 2
+def test_a_download_in_progress_decodes_like_pcimg(tmp_path, name):
     """The first bytes of a bare kind-5 form (``partial``): pci.mjs and pcimg agree at every length."""
-    whole = pcimg.write(pcimg.read((VECTORS / "valid" / "embedded-kodak-983.pci").read_bytes()), bare=True)
+    whole = pcimg.write(pcimg.read((VECTORS / "valid" / f"{name}.pci").read_bytes()), bare=True)
     for length in (12, 40, 200, 500, len(whole)):
         prefix = tmp_path / f"p{length}.bare"
         prefix.write_bytes(whole[:length])
@@ -184,13 +185,14 @@ def test_the_page_shows_a_download_as_it_arrives_in_headless_chromium(served):
     assert f"sha256 {expected}" in result.stdout
 
 
-def test_the_page_streams_a_bare_download_in_headless_chromium(served):
+@pytest.mark.parametrize("name", ["embedded-kodak-983", "embedded-v2-kodak-983"])
+def test_the_page_streams_a_bare_download_in_headless_chromium(served, name):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     assert browser, "chromium is needed for the browser test (.ci/run installs the Debian package)"
-    path = VECTORS / "bare" / "valid" / "embedded-kodak-983.bare"
+    path = VECTORS / "bare" / "valid" / f"{name}.bare"
     result = subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000", "--dump-dom",
-         f"{served}/web/index.html?src=/spec/vectors/bare/valid/embedded-kodak-983.bare&progressive=1"],
+         f"{served}/web/index.html?src=/spec/vectors/bare/valid/{name}.bare&progressive=1"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     record = json.loads(path.with_suffix(".json").read_text("utf-8"))
