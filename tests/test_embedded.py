@@ -171,7 +171,7 @@ def test_the_encoder_writes_kind_5_on_request_and_rebudget_cuts_it(photo):
     ours = pci.descriptors[0]
     assert ours.payload[:2] == kind3.descriptors[0].payload[:2]  # the same search: the same working size
     for budget in (700, 491, 200):
-        small = pcimg.rebudget(data, budget)
+        small = pcimg.rebudget(data, budget, method="cut")
         entry = pcimg.read(small).descriptors[0]
         assert len(small) <= budget and len(small) >= budget - 2
         assert entry.kind == 5 and entry.payload[2] & E.CUT
@@ -184,12 +184,34 @@ def test_the_encoder_writes_kind_5_on_request_and_rebudget_cuts_it(photo):
         pcimg.rebudget(data, 20)
 
 
+def test_auto_cuts_from_a_third_of_the_size_and_re_encodes_below_it(photo):
+    from pcimg.codec import rebudget as R
+
+    data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
+    ours = pcimg.read(data).descriptors[0]
+    third = int(R.EMBEDDED_CUT_SHARE * len(data))
+    for budget, method, kind in [(third + 1, "auto", 5), (third - 1, "auto", 3), (147, "auto", 3), (147, "cut", 5),
+                                 (700, "encode", 3), (700, "cut", 5)]:  # fmt: skip
+        small = pcimg.rebudget(data, budget, method=method)
+        entry = pcimg.read(small).descriptors[0]
+        assert len(small) <= budget and entry.kind == kind, (budget, method)
+        if kind == 5:  # a prefix of the stream
+            assert entry.payload[2] & E.CUT and entry.payload[3:] == ours.payload[3 : len(entry.payload)]
+    reference = np.asarray(photo, dtype=np.float64)
+    smaller = [pcimg.rebudget(data, 147, method=method) for method in ("auto", "cut")]
+    errors = [np.mean((np.asarray(pcimg.decode(f), dtype=np.float64) - reference) ** 2) for f in smaller]
+    assert errors[0] < errors[1]  # at 15% of the size the re-encode is the better picture
+    with pytest.raises(PciError, match="method must be one of") as err:
+        pcimg.rebudget(data, 491, method="fast")
+    assert err.value.field == "method"
+
+
 def test_a_budget_below_the_ll_bands_is_re_encoded_not_cut(photo):
     data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
     payload = pcimg.read(data).descriptors[0].payload
     assert E.carries_ll(payload, "rgb") and E.carries_ll(E.cut(payload, 200), "rgb")
     assert not E.carries_ll(E.cut(payload, 12), "rgb") and not E.carries_ll(payload[:2], "rgb")
-    small = pcimg.rebudget(data, 60)
+    small = pcimg.rebudget(data, 60, method="cut")
     assert len(small) <= 60 and pcimg.read(small).descriptors[0].kind == 4  # a placeholder, re-encoded
     reference = np.asarray(photo, dtype=np.float64)
     whole = pcimg.read(data)
@@ -205,7 +227,7 @@ def test_rebudget_of_kind_5_keeps_a_machine_prompts_first_words(photo):
     assert pci.prompt is not None
     small = pcimg.read(pcimg.rebudget(data, 600))
     assert small.prompt is not None and small.prompt.text == pci.prompt.text
-    tiny = pcimg.read(pcimg.rebudget(data, 120))
+    tiny = pcimg.read(pcimg.rebudget(data, 120, method="cut"))
     assert tiny.prompt is None and tiny.model("captioner") is None  # the colour words take over 10%
 
 
@@ -294,7 +316,7 @@ def test_pillow_saves_kind_5_on_request(tmp_path, photo):
 def test_a_cut_never_overshoots_where_length_fields_change_size(photo, budget):
     """Payload and part lengths cross the one-byte varint limit (127) around these budgets."""
     data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
-    small = pcimg.rebudget(data, budget)
+    small = pcimg.rebudget(data, budget, method="cut")
     assert budget - 2 <= len(small) <= budget and pcimg.read(small).descriptors[0].kind == 5
 
 

@@ -98,6 +98,19 @@ def test_cli_names_outputs_by_budget_and_reads_text(tmp_path, big, capsys):
     assert len(pcimg.from_text((tmp_path / "s.txt").read_text().strip())) <= 21
 
 
+def test_cli_method_chooses_cut_or_re_encode(tmp_path, big, capsys):
+    source = tmp_path / "p.pci"
+    source.write_bytes(big)
+    kinds = {}
+    for method in ("auto", "encode"):
+        out = tmp_path / f"{method}.pci"
+        assert main(["rebudget", str(source), "--max-bytes", "600", "--method", method, "-o", str(out)]) == 0
+        kinds[method] = pcimg.read(out.read_bytes()).descriptors[0].kind
+    assert kinds == {"auto": 5, "encode": 3}  # a kind-3 file kept above two fifths is re-coded and cut
+    with pytest.raises(SystemExit):
+        main(["rebudget", str(source), "--max-bytes", "600", "--method", "fast"])
+
+
 def test_a_file_without_a_picture_gets_none():
     """A prompt alone: ancillary parts go, then a machine prompt's words; a person's prompt is never cut."""
     from pcimg import DecodeDigest, PciFile
@@ -132,3 +145,6 @@ def test_a_kind_3_file_kept_above_two_fifths_is_recoded_as_kind_5_and_cut(photo,
         assert entry.kind == 5 and entry.payload[2] & E.CUT
         assert entry.payload[3:] == whole.payload[3 : len(entry.payload)]  # a cut of the re-coded stream
     assert pcimg.read(pcimg.rebudget(big, share - 10)).descriptors[0].kind == 3  # re-encoded below the share
+    cut = pcimg.read(pcimg.rebudget(big, share - 10, method="cut")).descriptors[0]  # unless asked to cut
+    assert cut.kind == 5 and cut.payload[3:] == whole.payload[3 : len(cut.payload)]
+    assert pcimg.read(pcimg.rebudget(big, len(big) - 100, method="encode")).descriptors[0].kind == 3

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from ..api import decode, encode, preview, rebudget
 from ..codec.parametric import DEFAULT_MAX_PIXELS
 from ..codec.prepare import AlphaFlattenedWarning
+from ..codec.rebudget import METHODS
 from ..distributed import ray_ordered_map
 from ..errors import PciError
 from ..format.container import PciFile, Recipe, parse, read_bytes
@@ -233,6 +234,9 @@ def rebudget_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="output (one input), a folder (existing, or ending in /), or - for standard "
                    "output; default: beside each input, named NAME.N.pci for --max-bytes N")  # fmt: skip
     p.add_argument("--max-bytes", type=bounded_int(1), required=True, help="ceiling for the new file")
+    p.add_argument("--method", choices=METHODS, default="auto",
+                   help="auto (default): cut an embedded stream, or re-encode well below the file's size where "
+                   "that measured better; cut: always cut (under a millisecond); encode: always re-encode")  # fmt: skip
     add_form_args(p, "read and write")
     add_batch_args(p)
 
@@ -241,7 +245,7 @@ def rebudget_files(args: argparse.Namespace) -> int:
     """Make smaller .pci files from larger ones, without the original images."""
     form = Form.of(args)
     pairs = outputs(args.inputs, args.output, f".{args.max_bytes}{form.suffix}")
-    return run_batch(pairs, "rebudget", RebudgetJob(args.max_bytes, form), args)
+    return run_batch(pairs, "rebudget", RebudgetJob(args.max_bytes, form, args.method), args)
 
 
 @dataclass(frozen=True)
@@ -250,12 +254,13 @@ class RebudgetJob:
 
     max_bytes: int
     form: Form = field(default_factory=Form)
+    method: str = "auto"
 
     def __call__(self, pair: tuple[Path, Path]) -> Outcome:
         source, target = pair
         try:
             data = self.form.load(read_bytes(open_input(source)))
-            smaller = rebudget(data, self.max_bytes, bare=self.form.bare)
+            smaller = rebudget(data, self.max_bytes, bare=self.form.bare, method=self.method)
         except PciError as exc:
             return Outcome.failed(f"{source}: {exc}")
         written = _store(target, lambda: write_output(target, self.form.dump(smaller)))

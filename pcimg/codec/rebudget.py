@@ -10,12 +10,15 @@ others (the decode digest, the encoder part) go, as for any edit. Texture (kind 
 kept: it measured full-resolution detail the working picture no longer has. That takes an
 encode's time (~50-150 ms).
 
-A file whose base layer is kind 5 (an embedded stream, ``encode(..., base="embedded")``), or a
-kind-3 file re-budgeted to at least TRANSCODE_SHARE of its size (its indices re-coded as kind
-5 first, ~30 ms, no pixel decode), is instead cut: its payload keeps the bytes that fit and is
-marked as cut, the rest of the file is re-framed, nothing is decoded or encoded but the LL
-bands, to check the cut holds them (under a millisecond; spec/CODEC.md section 11). A budget
-too small for them (a placeholder of a few dozen bytes) is re-encoded as above.
+A file whose base layer is kind 5 (an embedded stream, ``encode(..., base="embedded")``) kept
+to at least EMBEDDED_CUT_SHARE of its size, or a kind-3 file kept to at least TRANSCODE_SHARE
+(its indices re-coded as kind 5 first, ~30 ms, no pixel decode), is instead cut: its payload
+keeps the bytes that fit and is marked as cut, the rest of the file is re-framed, nothing is
+decoded or encoded but the LL bands, to check the cut holds them (under a millisecond;
+spec/CODEC.md section 11). Below those shares a re-encode gives the better picture, so
+``method="auto"`` re-encodes there; ``"cut"`` cuts at every budget the LL bands fit (the
+fastest), ``"encode"`` always re-encodes. A budget too small for the LL bands (a placeholder
+of a few dozen bytes) is re-encoded whatever the method.
 """
 
 from __future__ import annotations
@@ -39,6 +42,12 @@ ANCILLARY_SHARE = 0.25
 # from 983-B files (held-out Kodak) +0.31 / +0.27 dB and +0.023 / +0.005 MS-SSIM against
 # re-encoding at 700 / 491 B; at 300 B mixed (+0.15 dB, -0.004), below worse (codec v2 log).
 TRANSCODE_SHARE = 0.4
+# A kind-5 file re-budgeted to less than this share of its size is re-encoded (``method="auto"``):
+# from 983-B files (Kodak, both halves) the re-encode beats the cut on PSNR, MS-SSIM and HaarPSI
+# at 246, 200 and 147 B (147 B: -0.11 dB / -0.0010 MS-SSIM against a direct encode where the cut
+# is -0.15 / -0.0199, held out), is mixed at 300 B and worse from 393 B up (codec v2 log, session 11).
+EMBEDDED_CUT_SHARE = 1 / 3
+METHODS = ("auto", "cut", "encode")
 
 
 def working_picture(pci: PciFile) -> Image.Image:
@@ -62,19 +71,22 @@ def working_picture(pci: PciFile) -> Image.Image:
     return render(pci, size, detail=False)
 
 
-def rebudget(pci: PciFile, max_bytes: int, bare: bool = False) -> PciFile:
-    """``pci`` in at most ``max_bytes`` (in the bare form when ``bare``); unchanged if it fits."""
+def rebudget(pci: PciFile, max_bytes: int, bare: bool = False, method: str = "auto") -> PciFile:
+    """``pci`` in at most ``max_bytes`` (in the bare form when ``bare``); unchanged if it fits.
+    ``method``: "auto" cuts or re-encodes, whichever measured better at that share of the size;
+    "cut" cuts wherever the LL bands fit (under a millisecond for kind 5); "encode" re-encodes."""
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1:
         raise PciError(f"max_bytes must be a positive integer, not {max_bytes!r}", field="max_bytes")
-    if written_size(pci, bare=bare) <= max_bytes:
+    if method not in METHODS:
+        raise PciError(f"method must be one of {', '.join(METHODS)}, not {method!r}", field="method")
+    size = written_size(pci, bare=bare)
+    if size <= max_bytes:
         return pci
     captioner = pci.model("captioner")
     machine = captioner is not None and captioner.id != PERSON  # no captioner: treated as a person's
     if not any(d.kind in BASE_KINDS for d in pci.descriptors):
         return _without_base(pci, max_bytes, bare, machine)
-    embedded = pci if pci.descriptor(wavelet_embedded.KIND) is not None else None
-    if embedded is None and max_bytes >= TRANSCODE_SHARE * written_size(pci, bare=bare):
-        embedded = _as_embedded(pci)
+    embedded = None if method == "encode" else _cut_source(pci, max_bytes / size, method)
     if embedded is not None:
         cut = _cut(embedded, max_bytes, bare, machine)
         if cut is not None:
@@ -168,6 +180,13 @@ def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | N
         if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour):
             return fitted
     return None
+
+
+def _cut_source(pci: PciFile, share: float, method: str) -> PciFile | None:
+    """The kind-5 file a cut to ``share`` of the size is made from, or None where ``method`` re-encodes."""
+    if pci.descriptor(wavelet_embedded.KIND) is not None:
+        return pci if method == "cut" or share >= EMBEDDED_CUT_SHARE else None
+    return _as_embedded(pci) if method == "cut" or share >= TRANSCODE_SHARE else None
 
 
 def _as_embedded(pci: PciFile) -> PciFile | None:

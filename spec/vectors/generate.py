@@ -276,7 +276,7 @@ def embedded_vectors() -> dict[str, tuple[str, PciFile]]:
     whole = pcimg.encode_pci(photo(), captioner="none", max_bytes=983, base="embedded")
 
     def cut(size: int) -> PciFile:
-        return pcimg.read(pcimg.rebudget(whole, size))
+        return pcimg.read(pcimg.rebudget(whole, size, method="cut"))
 
     def payload_cut(size: int) -> PciFile:
         entry = whole.descriptors[0]
@@ -870,11 +870,11 @@ def embedded_v2_vectors() -> dict[str, tuple[str, bytes]]:
         "embedded-v2-kodak-983": ("768x512 photo at 983 bytes, wavelet-embedded version 2", whole),
         "embedded-v2-kodak-cut-491": (
             "embedded-v2-kodak-983 cut to 491 bytes (pcimg.rebudget)",
-            pcimg.read(pcimg.rebudget(whole, 491)),
+            pcimg.read(pcimg.rebudget(whole, 491, method="cut")),
         ),
         "embedded-v2-kodak-cut-147": (
             "embedded-v2-kodak-983 cut to 147 bytes: the LL values' lowest bits not there",
-            pcimg.read(pcimg.rebudget(whole, 147)),
+            pcimg.read(pcimg.rebudget(whole, 147, method="cut")),
         ),
         "embedded-v2-kodak-cut-in-ll": (
             "embedded-v2-kodak-983's payload cut to 12 bytes, inside its halved LL values",
