@@ -7,7 +7,7 @@ import { decode } from "../web/pci.mjs";
 const vectors = fileURLToPath(new URL("../spec/vectors/valid/", import.meta.url));
 const files = process.argv.slice(2);
 if (!files.length) {
-  for (const name of ["thumb-kodak-55", "wavelet-kodak-491", "wavelet-kodak-983-no-prompt", "wavelet-v2-kodak-491", "wavelet-v2-kodak-983", "embedded-kodak-983"]) {
+  for (const name of ["thumb-kodak-55", "wavelet-kodak-491", "wavelet-kodak-983-no-prompt", "wavelet-v2-kodak-491", "wavelet-v2-kodak-983", "embedded-kodak-983", "embedded-v3-kodak-983"]) {
     files.push(`${vectors}${name}.pci`);
   }
 }

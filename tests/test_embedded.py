@@ -67,8 +67,8 @@ def test_version_2_leaves_the_ll_values_lowest_bits_for_last():
     assert np.array_equal(ll, ((2 * (np.asarray(truth) & ~1) + 1) * step) >> 1)  # (q - q mod 2 + 1/2) * S
     whole = E.decode_payload(two, "grey", 2)
     assert whole.lls[0] == truth and not any(v for row in whole.ll_open[0] for v in row)
-    with pytest.raises(PciError, match="version 3"):
-        E.encode_payload(48, 32, indices, version=3)
+    with pytest.raises(PciError, match="version 4"):
+        E.encode_payload(48, 32, indices, version=4)
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +166,11 @@ def test_bad_payloads_are_pci_errors_naming_the_field(payload, quant, match):
 def test_the_encoder_writes_kind_5_on_request_and_rebudget_cuts_it(photo):
     data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
     pci = pcimg.read(data)
-    assert [(d.kind, d.version) for d in pci.descriptors] == [(5, 2)] and pci.minor_version == 6 and len(data) <= 983
+    assert (
+        [(d.kind, d.version) for d in pci.descriptors] == [(5, E.VERSION)]
+        and pci.minor_version == 7
+        and len(data) <= 983
+    )
     kind3 = pcimg.read(pcimg.encode(photo, captioner="none", max_bytes=983))
     ours = pci.descriptors[0]
     assert ours.payload[:2] == kind3.descriptors[0].payload[:2]  # the same search: the same working size
@@ -209,14 +213,14 @@ def test_auto_cuts_from_a_third_of_the_size_and_re_encodes_below_it(photo):
 def test_a_budget_below_the_ll_bands_is_re_encoded_not_cut(photo):
     data = pcimg.encode(photo, captioner="none", max_bytes=983, base="embedded")
     payload = pcimg.read(data).descriptors[0].payload
-    assert E.carries_ll(payload, "rgb") and E.carries_ll(E.cut(payload, 200), "rgb")
-    assert not E.carries_ll(E.cut(payload, 12), "rgb") and not E.carries_ll(payload[:2], "rgb")
+    assert E.carries_ll(payload, "rgb", E.VERSION) and E.carries_ll(E.cut(payload, 200), "rgb", E.VERSION)
+    assert not E.carries_ll(E.cut(payload, 12), "rgb", E.VERSION) and not E.carries_ll(payload[:2], "rgb", E.VERSION)
     small = pcimg.rebudget(data, 60, method="cut")
     assert len(small) <= 60 and pcimg.read(small).descriptors[0].kind == 4  # a placeholder, re-encoded
     reference = np.asarray(photo, dtype=np.float64)
     whole = pcimg.read(data)
     cut = E.cut(payload, 60 - (len(data) - len(payload)))
-    naive = whole.replace(descriptors=(Descriptor(5, 2, whole.descriptors[0].quant, cut),))
+    naive = whole.replace(descriptors=(Descriptor(5, E.VERSION, whole.descriptors[0].quant, cut),))
     errors = [np.mean((np.asarray(pcimg.decode(f), dtype=np.float64) - reference) ** 2) for f in (small, naive)]
     assert errors[0] < errors[1]
 
@@ -259,12 +263,15 @@ def test_codec_worked_example_is_the_vector():
     assert all(f"({r}, {g}, {b})" in section for r, g, b in first)
 
 
+def worked_example(heading: str, vector: str) -> tuple[str, bytes, PciFile]:
+    """CODEC.md from ``heading`` on, the payload its second code block shows, and the vector."""
+    spec = (Path(__file__).resolve().parents[1] / "spec" / "CODEC.md").read_text("utf-8")
+    section = spec[spec.index(heading) :]
+    return section, bytes.fromhex(section.split("```")[3]), pcimg.read((VECTORS / f"{vector}.pci").read_bytes())
+
+
 def test_codec_version_2_worked_example_is_the_vector():
-    root = Path(__file__).resolve().parents[1]
-    spec = (root / "spec" / "CODEC.md").read_text("utf-8")
-    section = spec[spec.index("### 11.7 Version 2") :]
-    shown = bytes.fromhex(section.split("```")[3])
-    pci = pcimg.read((VECTORS / "embedded-v2-tiny.pci").read_bytes())
+    section, shown, pci = worked_example("### 11.7 Version 2", "embedded-v2-tiny")
     entry = pci.descriptors[0]
     assert shown == entry.payload and entry.version == 2
     decoded = E.decode_payload(shown, "rgb", 2)
@@ -281,6 +288,73 @@ def test_codec_version_2_worked_example_is_the_vector():
     assert all(v == 1 for ll in cut.ll_open for row in ll for v in row)
 
 
+def test_codec_version_3_worked_example_is_the_vector():
+    """CODEC.md 11.8: the payload, the first two decisions' contexts, and the same picture as
+    version 2's example (the same indices)."""
+    section, shown, pci = worked_example("### 11.8 Version 3", "embedded-v3-tiny")
+    entry = pci.descriptors[0]
+    assert shown == entry.payload and entry.version == 3
+    two = pcimg.read((VECTORS / "embedded-v2-tiny.pci").read_bytes()).descriptors[0]
+    three, older = E.decode_payload(shown, "rgb", 3), E.decode_payload(two.payload, "rgb", 2)
+    assert three.lls == older.lls and [b.mag for b in three.bands] == [b.mag for b in older.bands]
+    decisions: list = []
+
+    class Recording(E.Stream):
+        def decision(self, probs: list[int], index: int, bit: int) -> int:
+            decisions.append((probs is self.ctx[0].sig, index, super().decision(probs, index, bit)))
+            return decisions[-1][2]
+
+    original = E.Stream
+    E.Stream = Recording  # type: ignore[misc]
+    try:
+        E.decode_payload(shown, "rgb", 3)
+    finally:
+        E.Stream = original  # type: ignore[misc]
+    sig = [(index, bit) for is_sig, index, bit in decisions if is_sig]
+    assert sig[:2] == [(2917, 1), (2972, 0)] and "context 2917" in section and "context 2972" in section
+    first = np.asarray(pcimg.decode(pci))[0, :3].tolist()
+    assert all(f"({r}, {g}, {b})" in section for r, g, b in first)
+
+
+def test_version_3_implies_a_flagged_blocks_last_decision():
+    """CODEC.md 11.8 point 3: the Kodak vector has flagged blocks whose only significant
+    coefficient is the last position, decided by no sig decision; version 3's stream of the same
+    indices is shorter than version 2's."""
+    pci = pcimg.read((VECTORS / "embedded-v3-kodak-983.pci").read_bytes())
+    entry = pci.descriptors[0]
+    sig_decisions: list = []
+    implied: list = []
+
+    class Recording(E.Stream):
+        def significance(self, band, y, x, p, pass_index, block=0):  # type: ignore[no-untyped-def]
+            sig_decisions.append((id(band), y, x, p))
+            return super().significance(band, y, x, p, pass_index, block)
+
+        def sign(self, band, y, x, p):  # type: ignore[no-untyped-def]
+            if (id(band), y, x, p) not in sig_decisions[-1:]:
+                implied.append((band, y, x))
+            super().sign(band, y, x, p)
+
+    original = E.Stream
+    E.Stream = Recording  # type: ignore[misc]
+    try:
+        decoded = E.decode_payload(entry.payload, pci.colour, 3)
+    finally:
+        E.Stream = original  # type: ignore[misc]
+    assert implied  # each at the last position of its 4x4 block
+    assert all(y == min(y // 4 * 4 + 4, b.rows) - 1 and x == min(x // 4 * 4 + 4, b.cols) - 1 for b, y, x in implied)
+    planes = [[decoded.lls[i]] for i in range(len(decoded.lls))]
+    for band in decoded.bands:
+        values = [
+            [-m if n else m for m, n in zip(r, s, strict=True)] for r, s in zip(band.mag, band.negative, strict=True)
+        ]
+        planes[band.index].append(values)
+    indices = [[plane[0]] + [tuple(plane[i : i + 3]) for i in range(1, len(plane), 3)] for plane in planes]
+    width, height = entry.payload[0] + 1, entry.payload[1] + 1
+    assert E.encode_payload(width, height, indices, entry.payload[2], version=3) == entry.payload
+    assert len(entry.payload) < len(E.encode_payload(width, height, indices, entry.payload[2], version=2))
+
+
 def test_partial_decoding_reads_the_start_of_a_bare_form(photo):
     whole = pcimg.encode(photo, captioner="none", max_bytes=600, base="embedded", bare=True)
     pci = pcimg.read(whole, bare=True)
@@ -290,7 +364,9 @@ def test_partial_decoding_reads_the_start_of_a_bare_form(photo):
     errors = []
     for length in (head + 3, head + 60, head + 200, len(whole) - 1):
         image = np.asarray(pcimg.decode(whole[:length], bare=True, partial=True))
-        cut = pci.replace(descriptors=(Descriptor(5, 2, pci.descriptors[0].quant, E.cut(payload, length - head)),))
+        cut = pci.replace(
+            descriptors=(Descriptor(5, E.VERSION, pci.descriptors[0].quant, E.cut(payload, length - head)),)
+        )
         assert np.array_equal(image, np.asarray(pcimg.decode(cut)))  # a download so far is a cut file
         errors.append(float(np.mean((image.astype(np.float64) - reference) ** 2)))
     assert errors == sorted(errors, reverse=True) and errors[0] > 2 * errors[-1]
@@ -343,7 +419,7 @@ def test_block_flags_kept_by_the_bands_are_what_reading_the_band_gives(name):
                 if parent is not None and parent.rows and parent.cols:
                     r0, r1 = min(y0 >> 1, parent.rows - 1), min((y1 + 1) >> 1, parent.rows)
                     c0, c1 = min(x0 >> 1, parent.cols - 1), min((x1 + 1) >> 1, parent.cols)
-                    expected = int(any(parent.plane[r][c] >= 0 for r in range(r0, r1) for c in range(c0, c1)))
+                    expected = sum(parent.plane[r][c] >= 0 for r in range(r0, r1) for c in range(c0, c1))
                 assert band.block_parent[by][bx] == expected
-                checked += expected + any(around)
+                checked += (expected > 0) + any(around)
     assert checked > 0  # each vector has significant coefficients to check

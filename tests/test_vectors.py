@@ -108,6 +108,7 @@ def test_packaged_tables_are_the_normative_ones():
     readme = (ROOT / "spec" / "data" / "README.md").read_text("utf-8")
     tables = sorted(p for p in (ROOT / "spec" / "data").iterdir() if p.name != "README.md")
     names = ["dct-priors-v1.json", "prompt-en-v1.json", "prompt-en-v2.json", "wavelet-embedded-priors-v1.json",
+             "wavelet-embedded-priors-v2.json",
              "wavelet-priors-v1.json", "wavelet-priors-v2.json", "wavelet-thumb-priors-v1.json",
              "zstd-dict-v1.bin"]  # fmt: skip
     assert [p.name for p in tables] == names

@@ -152,7 +152,9 @@ def test_the_page_shows_the_same_pixels_in_headless_chromium(served, name, size)
     assert f"sha256 {expected}" in result.stdout, result.stdout[-2000:]
 
 
-@pytest.mark.parametrize("name", ["embedded-kodak-983", "embedded-v2-kodak-983"])  # kind 5 versions 1 and 2
+@pytest.mark.parametrize(
+    "name", ["embedded-kodak-983", "embedded-v2-kodak-983", "embedded-v3-kodak-983"]
+)  # versions 1-3
 def test_a_download_in_progress_decodes_like_pcimg(tmp_path, name):
     """The first bytes of a bare kind-5 form (``partial``): pci.mjs and pcimg agree at every length."""
     whole = pcimg.write(pcimg.read((VECTORS / "valid" / f"{name}.pci").read_bytes()), bare=True)
@@ -185,7 +187,7 @@ def test_the_page_shows_a_download_as_it_arrives_in_headless_chromium(served):
     assert f"sha256 {expected}" in result.stdout
 
 
-@pytest.mark.parametrize("name", ["embedded-kodak-983", "embedded-v2-kodak-983"])
+@pytest.mark.parametrize("name", ["embedded-kodak-983", "embedded-v2-kodak-983", "embedded-v3-kodak-983"])
 def test_the_page_streams_a_bare_download_in_headless_chromium(served, name):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     assert browser, "chromium is needed for the browser test (.ci/run installs the Debian package)"

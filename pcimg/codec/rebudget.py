@@ -177,7 +177,7 @@ def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | N
     for index, candidate in enumerate(_prompt_choices(lean, machine)):
         fitted = _cut_to(candidate, entry, max_bytes, size, whole if index == 0 else None)
         kept = fitted.descriptor(wavelet_embedded.KIND) if fitted is not None else None
-        if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour):
+        if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour, kept.version):
             return fitted
     return None
 

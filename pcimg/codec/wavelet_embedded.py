@@ -14,7 +14,10 @@ bits), the LL bands (kind 3's LL coding), then the bit-planes. Version 2 (format
 LL values without their lowest bit, which comes just before plane 0, and codes a plane's
 significance passes before its refinement, luma's coarser levels before chroma and chroma
 before luma's finest level: a cut keeps fewer LL bits and more of the picture's structure
-(codec v2 log, session 10).
+(codec v2 log, session 10). Version 3 (format 1.7) keeps that order with richer contexts (the
+significant neighbours along, across and diagonal to the band's orientation, the parent's
+magnitude, a sibling, the block's state) and leaves out a flagged block's last decision when
+it is implied: 3-5% fewer bytes for the same indices (codec v2 log, session 12).
 """
 
 from __future__ import annotations
@@ -33,15 +36,16 @@ from . import wavelet_colour as W
 from .wavelet_coder import PREFIX_CONTEXTS, _code_ll, load_contexts
 
 KIND = 5
-VERSION = 2  # what the encoder writes; 1 stays readable
-VERSIONS = (1, 2)
+VERSION = 3  # what the encoder writes; 1 and 2 stay readable
+VERSIONS = (1, 2, 3)
 HEADER_BYTES = 3
 CUT = 0x80  # header byte 2: the stream ends where the payload was cut
 STRENGTH_MASK = 0x7F
 RECON_PARTIAL = 6  # a magnitude known down to plane k > 0 reconstructs 6/16 of the way into its interval
 PLANE_COUNT_BITS = 5
 MAX_PLANES = 20  # every magnitude below 2**20, as kind 3's bound
-PRIORS_FILE = "wavelet-embedded-priors-v1.json"
+PRIORS_FILES = {1: "wavelet-embedded-priors-v1.json", 2: "wavelet-embedded-priors-v1.json",
+                3: "wavelet-embedded-priors-v2.json"}  # fmt: skip
 SIZES: dict[str, int | tuple[int, int]] = {
     "ll_zero": 3,
     "ll_sign": 1,
@@ -52,6 +56,34 @@ SIZES: dict[str, int | tuple[int, int]] = {
     "sign": 3 * 3 * 3 * 3,
     "ref": 3 * 2,
 }
+# Version 3: blocks by the parent region's count (0-3); significance by pass, group, HH or not,
+# neighbours along, across and diagonal (0-2 each), the parent (0-2), a sibling, the block (0-2).
+SIZES_V3: dict[str, int | tuple[int, int]] = {
+    **SIZES,
+    "block": 3 * 4 * 2,
+    "sig": 2 * 3 * 2 * 3 * 3 * 3 * 3 * 2 * 3,
+}
+
+
+AXIS_WEIGHTS = ((9, 1, 9), (3, 0, 3), (9, 1, 9))  # diagonal 9, above / below 1, left / right 3
+
+
+def _neighbour_classes(orient: int) -> list[int]:
+    """Per packed ``near`` value (V + 3 H + 9 D), version 3's (along, across, diagonal) digits."""
+    classes = []
+    for packed in range(2 + 3 * 2 + 9 * 4 + 1):
+        vertical, horizontal, diagonal = packed % 3, packed // 3 % 3, packed // 9
+        along, across = ((vertical, horizontal), (horizontal, vertical), (vertical + horizontal, 0))[orient]
+        classes.append((min(along, 2) * 3 + min(across, 2)) * 3 + min(diagonal, 2))
+    return classes
+
+
+NEIGHBOUR_CLASS = [_neighbour_classes(orient) for orient in range(3)]
+
+
+def sizes(version: int) -> dict[str, int | tuple[int, int]]:
+    """The context sets' sizes of ``version``."""
+    return SIZES_V3 if version >= 3 else SIZES
 
 
 class Exhausted(Exception):
@@ -85,8 +117,8 @@ class Contexts:
 
     ll_low: list[int]  # version 2: the LL values' lowest bits (not in the priors: one half)
 
-    def __init__(self, plane_type: str, uniform: bool = False) -> None:
-        load_contexts(self, SIZES, None if uniform else packaged_json(PRIORS_FILE)[plane_type])
+    def __init__(self, plane_type: str, uniform: bool = False, version: int = VERSION) -> None:
+        load_contexts(self, sizes(version), None if uniform else packaged_json(PRIORS_FILES[version])[plane_type])
         self.ll_low = [rc.PROB_INIT]
 
 
@@ -107,7 +139,9 @@ class Band:
     plane: list = field(default_factory=list)  # -1 until significant, then the plane last decided
     significant: list = field(default_factory=list)  # (y, x) in the order they became significant
     frontier: set = field(default_factory=set)  # not significant, with a significant 8-neighbour
-    near: list = field(default_factory=list)  # significant 8-neighbours of (y, x) at [y + 1][x + 1]
+    # significant 8-neighbours of (y, x) at [y + 1][x + 1]: their count (versions 1 and 2), or
+    # (version 3) above and below + 3 x left and right + 9 x diagonal (``NEIGHBOUR_CLASS``)
+    near: list = field(default_factory=list)
     ptype: int = 0  # the context set: 0 luma, 1 chroma
     parent_rows: list = field(default_factory=list)  # the parent's row and column of each position
     parent_cols: list = field(default_factory=list)
@@ -115,8 +149,8 @@ class Band:
     block_largest: dict = field(default_factory=dict)  # encoding: (y0, x0) -> the 4x4 block's largest magnitude
     # Kept as coefficients become significant, so that a block's contexts are lookups (the
     # same values as reading the band, spec/CODEC.md 11.2): per 4x4 block, how many of its
-    # coefficients are significant, whether one in it or around it is (``near``), whether
-    # one in its parent region is (``bpar``); and, for the child band, which of its block
+    # coefficients are significant, whether one in it or around it is (``near``), how many in
+    # its parent region are (``bpar`` is whether any); and, for the child band, which of its block
     # rows and columns each of this band's rows and columns lies in the parent region of.
     block_sig: list = field(default_factory=list)
     block_near: list = field(default_factory=list)
@@ -124,12 +158,19 @@ class Band:
     child_block_parent: list | None = None  # the child band's ``block_parent`` (not the band: no cycle)
     child_block_rows: list = field(default_factory=list)
     child_block_cols: list = field(default_factory=list)
+    axes: bool = False  # version 3: ``near`` by axis, and ``level`` shared with the level's other bands
+    level: list = field(default_factory=list)  # per (y, x), how many bands of this plane and level are significant
+    weights: tuple = ((1, 1, 1),) * 3  # what a significant (y, x) adds to ``near`` of rows y - 1, y, y + 1
 
     def __post_init__(self) -> None:
         self.mag = [[0] * self.cols for _ in range(self.rows)]
         self.negative = [[False] * self.cols for _ in range(self.rows)]
         self.plane = [[-1] * self.cols for _ in range(self.rows)]
         self.near = [[0] * (self.cols + 2) for _ in range(self.rows + 2)]
+        if self.axes:
+            self.weights = AXIS_WEIGHTS
+            if not self.level:
+                self.level = [[0] * self.cols for _ in range(self.rows)]
         block_rows, block_cols = -(-self.rows // 4), -(-self.cols // 4)
         self.block_sig = [[0] * block_cols for _ in range(block_rows)]
         self.block_near = [[0] * block_cols for _ in range(block_rows)]
@@ -171,14 +212,16 @@ class Band:
         self.plane[y][x] = p
         self.significant.append((y, x))
         self.block_sig[y >> 2][x >> 2] += 1
+        if self.axes:
+            self.level[y][x] += 1
         frontier = self.frontier
         frontier.discard((y, x))
         near, plane, rows, cols, block_near = self.near, self.plane, self.rows, self.cols, self.block_near
-        for yy in (y - 1, y, y + 1):
+        for yy, (left, middle, right) in zip((y - 1, y, y + 1), self.weights, strict=True):
             counts = near[yy + 1]
-            counts[x] += 1
-            counts[x + 1] += 1
-            counts[x + 2] += 1
+            counts[x] += left
+            counts[x + 1] += middle
+            counts[x + 2] += right
             if 0 <= yy < rows:
                 signs = plane[yy]
                 blocks = block_near[yy >> 2]
@@ -191,12 +234,13 @@ class Band:
         if parent_of is not None:
             for by in self.child_block_rows[y]:
                 for bx in self.child_block_cols[x]:
-                    parent_of[by][bx] = 1
+                    parent_of[by][bx] += 1
 
 
-def detail_bands(shapes: list[list], values: list | None) -> list[Band]:
+def detail_bands(shapes: list[list], values: list | None, version: int = VERSION) -> list[Band]:
     """Every detail band of every coded plane in coding order: detail levels coarse to fine,
-    within a level the planes Y, Cb, Cr that have it, within a plane HL, LH, HH."""
+    within a level the planes Y, Cb, Cr that have it, within a plane HL, LH, HH (with what
+    ``version``'s contexts read)."""
     by_plane: list[list[list[Band]]] = []
     for index, plane_shapes in enumerate(shapes):
         levels = len(plane_shapes) - 1
@@ -205,9 +249,14 @@ def detail_bands(shapes: list[list], values: list | None) -> list[Band]:
             group = min(levels - 1 - i, 2)
             parents = plane_levels[i - 1] if i else [None, None, None]
             known = values[index][i + 1] if values is not None else (None, None, None)
-            plane_levels.append(
-                [Band(index, group, o, rows, cols, parents[o], known[o]) for o, (rows, cols) in enumerate(triple)]
-            )
+            level: list = []
+            if version >= 3:  # one count per position, shared by the level's three bands
+                rows, cols = max((r for r, _ in triple), default=0), max((c for _, c in triple), default=0)
+                level = [[0] * cols for _ in range(rows)]
+            plane_levels.append([
+                Band(index, group, o, rows, cols, parents[o], known[o], axes=version >= 3, level=level)
+                for o, (rows, cols) in enumerate(triple)
+            ])  # fmt: skip
         by_plane.append(plane_levels)
     deepest = max((len(p) for p in by_plane), default=0)
     return [band for i in range(deepest) for levels in by_plane if i < len(levels) for band in levels[i]]
@@ -224,7 +273,7 @@ class LowBits:
 class Stream:
     """The traversal of section 11.3, shared by the encoder (``coder`` an ``rc.Encoder``, the
     values known) and the decoder (an ``rc.Decoder``; a ``CutDecoder`` raises ``Exhausted``).
-    ``low`` (version 2) holds the LL values' lowest bits, coded just before plane 0."""
+    ``low`` (versions 2 and 3) holds the LL values' lowest bits, coded just before plane 0."""
 
     def __init__(
         self,
@@ -233,8 +282,10 @@ class Stream:
         contexts: tuple[Contexts, Contexts],
         encoding: bool,
         low: LowBits | None = None,
+        version: int = 2,
     ) -> None:
         self.coder, self.bands, self.ctx, self.encoding, self.low = coder, bands, contexts, encoding, low
+        self.v3 = version >= 3
 
     def decision(self, probs: list[int], index: int, bit: int) -> int:
         """Code ``bit`` (encoding) or decode one (``bit`` ignored) with ``probs[index]``."""
@@ -280,18 +331,30 @@ class Stream:
                     row[x] = self.decision(probs, 0, bit)
                     open_row[x] = 0
 
-    def significance(self, band: Band, y: int, x: int, p: int, pass_index: int) -> None:
+    def significance(self, band: Band, y: int, x: int, p: int, pass_index: int, block: int = 0) -> bool:
+        """A significance decision (and the sign on 1); ``block`` is version 3's block state.
+        Returns whether the coefficient became significant."""
         ctx = self.ctx[band.ptype]
-        n = band.near[y + 1][x + 1]
         parent = band.parent
         par = 0
-        if parent is not None and parent.plane[band.parent_rows[y]][band.parent_cols[x]] >= 0:
-            par = 1
-        index = (((pass_index * 3 + band.group) * 4 + (n if n < 3 else 3)) * 2 + par) * 2 + (band.orient == 2)
+        if self.v3:
+            index = _sig_context_v3(band, y, x, p, pass_index, block)
+        else:
+            n = band.near[y + 1][x + 1]
+            if parent is not None and parent.plane[band.parent_rows[y]][band.parent_cols[x]] >= 0:
+                par = 1
+            index = (((pass_index * 3 + band.group) * 4 + (n if n < 3 else 3)) * 2 + par) * 2 + (band.orient == 2)
         values = band.values
         value = abs(values[y][x]) if values is not None else 0
         if not self.decision(ctx.sig, index, 1 if value >> p else 0):
-            return
+            return False
+        self.sign(band, y, x, p)
+        return True
+
+    def sign(self, band: Band, y: int, x: int, p: int) -> None:
+        """The sign of a coefficient significant at plane ``p``, which it then becomes."""
+        ctx = self.ctx[band.ptype]
+        values = band.values
         sw = _sign_class(band, y, x - 1) if x else 0
         sn = _sign_class(band, y - 1, x) if y else 0
         negative = self.decision(ctx.sign, ((band.group * 3 + band.orient) * 3 + sw) * 3 + sn,
@@ -330,9 +393,16 @@ class Stream:
             for bx, x0 in enumerate(range(0, band.cols, 4)):
                 x1 = min(x0 + 4, band.cols)
                 if band.block_sig[by][bx] == 0 and (by, bx) not in touched:  # all open: a flag
-                    index = (band.group * 2 + band.block_parent[by][bx]) * 2 + band.block_near[by][bx]
+                    parents = band.block_parent[by][bx]
+                    if self.v3:
+                        index = (band.group * 4 + (parents if parents < 3 else 3)) * 2 + band.block_near[by][bx]
+                    else:
+                        index = (band.group * 2 + (1 if parents else 0)) * 2 + band.block_near[by][bx]
                     bit = 1 if band.block_largest.get((y0, x0), 0) >> p else 0
                     if not self.decision(ctx.block, index, bit):
+                        continue
+                    if self.v3:
+                        self.flagged_block(band, y0, y1, x0, x1, p)
                         continue
                     todo = [(y, x) for y in range(y0, y1) for x in range(x0, x1)]
                 else:
@@ -340,6 +410,32 @@ class Stream:
                             if plane[y][x] < 0 and (y, x) not in visited]  # fmt: skip
                 for y, x in todo:
                     self.significance(band, y, x, p, 1)
+
+    def flagged_block(self, band: Band, y0: int, y1: int, x0: int, x1: int, p: int) -> None:
+        """Version 3: a block whose flag says one of its coefficients becomes significant; the
+        last one is when none before it did (no decision, only its sign)."""
+        last = (y1 - 1, x1 - 1)
+        found = False
+        for y in range(y0, y1):
+            for x in range(x0, x1):
+                if not found and (y, x) == last:
+                    self.sign(band, y, x, p)
+                elif self.significance(band, y, x, p, 1, 2 if found else 1):
+                    found = True
+
+
+def _sig_context_v3(band: Band, y: int, x: int, p: int, pass_index: int, block: int) -> int:
+    """Version 3's significance context (spec/CODEC.md 11.8)."""
+    par = 0
+    parent = band.parent
+    if parent is not None:
+        py, px = band.parent_rows[y], band.parent_cols[x]
+        if parent.plane[py][px] >= 0:
+            par = 2 if parent.mag[py][px] >> (p + 1) else 1
+    sibling = 1 if band.level[y][x] else 0  # (y, x) is not significant in this band itself
+    index = ((pass_index * 3 + band.group) * 2 + (band.orient == 2)) * 27
+    index += NEIGHBOUR_CLASS[band.orient][band.near[y + 1][x + 1]]
+    return ((index * 3 + par) * 2 + sibling) * 3 + block
 
 
 def version_2_sets(bands: list[Band]) -> list[list[int]]:
@@ -385,7 +481,7 @@ def encode_payload(
         raise PciError(f"an index of {count} bits exceeds the coder's bound", field="descriptors.payload")
     lists = [W.as_lists(b) if isinstance(b[0], np.ndarray) else b for b in indices]
     enc = coder or rc.Encoder()
-    contexts = contexts or (Contexts("luma"), Contexts("chroma"))
+    contexts = contexts or (Contexts("luma", version=version), Contexts("chroma", version=version))
     enc.direct(count, PLANE_COUNT_BITS)
     low = None
     lls = [b[0] for b in lists]
@@ -395,7 +491,7 @@ def encode_payload(
     for plane, ll in enumerate(lls):
         _code_ll(enc, contexts[min(plane, 1)], ll, decoding=False)
     shapes = [_shapes(bands) for bands in lists]
-    Stream(enc, detail_bands(shapes, lists), contexts, encoding=True, low=low).planes(count)
+    Stream(enc, detail_bands(shapes, lists, version), contexts, encoding=True, low=low, version=version).planes(count)
     return W.header(width, height, strength) + enc.finish()
 
 
@@ -427,19 +523,19 @@ def decode_payload(payload: bytes, colour_name: str, version: int) -> Decoded:
     # None until decoded: the LL prediction reads only decoded neighbours, and a cut shows how far it got
     read: list = [[[None] * cols for _ in range(rows)] for rows, cols in ll_shapes]
     low = LowBits(_filled(read, 0), _filled(read, 0)) if version >= 2 else None
-    bands = detail_bands(shapes, None)
+    bands = detail_bands(shapes, None, version)
     try:
         dec = _decoder(payload)
         count = dec.direct(PLANE_COUNT_BITS)
         if count > MAX_PLANES:
             raise PciError(f"wavelet-embedded plane count {count} above {MAX_PLANES}", field="descriptors.payload")
-        contexts = (Contexts("luma"), Contexts("chroma"))
+        contexts = (Contexts("luma", version=version), Contexts("chroma", version=version))
         try:
             _read_lls(dec, read, contexts)
         finally:
             if low is not None:  # every LL value read so far waits for its lowest bit
                 low.open = [[[0 if v is None else 1 for v in row] for row in ll] for ll in read]
-        Stream(dec, bands, contexts, encoding=False, low=low).planes(count)
+        Stream(dec, bands, contexts, encoding=False, low=low, version=version).planes(count)
     except Exhausted:
         pass
     except PciError:
@@ -532,13 +628,13 @@ def _unsmoothed(payload: bytes, quant: int, colour_name: str, version: int) -> t
 class _LLContexts:
     """The LL coding's contexts alone (``carries_ll`` needs no others)."""
 
-    def __init__(self, plane_type: str) -> None:
-        table = packaged_json(PRIORS_FILE)[plane_type]
+    def __init__(self, plane_type: str, version: int) -> None:
+        table = packaged_json(PRIORS_FILES[version])[plane_type]
         self.ll_zero, self.ll_sign = list(table["ll_zero"]), list(table["ll_sign"])
         self.ll_mag = [list(row) for row in table["ll_mag"]]
 
 
-def carries_ll(payload: bytes, colour_name: str) -> bool:
+def carries_ll(payload: bytes, colour_name: str, version: int) -> bool:
     """Whether a payload holds its plane count and every LL value: a cut shorter than that
     leaves part of the picture at mid-grey (a re-budget then re-encodes instead)."""
     if len(payload) < HEADER_BYTES:
@@ -547,7 +643,7 @@ def carries_ll(payload: bytes, colour_name: str) -> bool:
     try:
         dec = _decoder(payload)
         dec.direct(PLANE_COUNT_BITS)
-        _read_lls(dec, lls, (_LLContexts("luma"), _LLContexts("chroma")))
+        _read_lls(dec, lls, (_LLContexts("luma", version), _LLContexts("chroma", version)))
     except Exhausted:
         return False
     except ValueError:

@@ -54,8 +54,9 @@ def prior_tables(
         __slots__ = ("where",)
 
         def bit(self, probs: list[int], index: int, bit: int) -> None:
-            key = self.where[id(probs)]
-            counts.setdefault(key, np.zeros((len(probs), 2)))[index, bit] += 1
+            key = self.where.get(id(probs))  # None: a context not in the priors (kind 5's ll_low)
+            if key is not None:
+                counts.setdefault(key, np.zeros((len(probs), 2)))[index, bit] += 1
             super().bit(probs, index, bit)
 
     for picture in decoded:

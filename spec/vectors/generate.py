@@ -621,9 +621,9 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 1, 80, b"\x03\x03\x00" + b"\xff" * 4),))),
             "decode",
         ),
-        "embedded-version-3": (
-            "wavelet-embedded version 3, which this generator does not know",
-            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 3, 80, b"\x03\x03\x00"),))),
+        "embedded-version-4": (
+            "wavelet-embedded version 4, which this generator does not know",
+            pcimg.write(PciFile(4, 4, descriptors=(Descriptor(5, 4, 80, b"\x03\x03\x00"),))),
             "decode",
         ),
         "embedded-two-bases": (
@@ -704,7 +704,7 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "embedded-header-short": ("descriptors.payload", payload + 5),
         "embedded-quant-over-limit": ("descriptors.quant", payload + 3),
         "embedded-planes-over-limit": ("descriptors.payload", payload + 5),
-        "embedded-version-3": ("descriptors.version", payload + 2),
+        "embedded-version-4": ("descriptors.version", payload + 2),
         "embedded-two-bases": ("descriptors.kind", payload + 1 + 7),
     }
 
@@ -854,40 +854,61 @@ def expected_error(name: str, data: bytes, stage: str, bare: bool = False) -> di
     raise AssertionError(f"{name}: vector was accepted")
 
 
-def embedded_v2_vectors() -> dict[str, tuple[str, bytes]]:
-    """Format 1.6: kind 5 version 2 (the LL values' lowest bits before plane 0, significance
-    passes before refinement), a file and its cuts, as the encoder and ``pcimg.rebudget`` write them."""
+def format_1_6(build):
+    """The writer as it was at format 1.6 (these vectors must not change): kind 5 written as version 2."""
+    return mock.patch.object(wavelet_embedded, "VERSION", 2)(build)
+
+
+def embedded_version_vectors(version: int, section: str) -> dict[str, tuple[str, PciFile]]:
+    """Kind 5 of ``version`` as the encoder and ``pcimg.rebudget`` write it: a file, its cuts,
+    a cut inside the LL values, a small and a grey file (``section``: CODEC.md's worked example)."""
     whole = pcimg.encode_pci(photo(), captioner="none", max_bytes=983, base="embedded")
     entry = whole.descriptors[0]
-    assert (entry.kind, entry.version) == (5, 2)
-
-    def payload_cut(size: int) -> PciFile:
-        return whole.replace(descriptors=(Descriptor(5, 2, entry.quant, wavelet_embedded.cut(entry.payload, size)),))
-
-    tiny = pcimg.encode_pci(photo((8, 6)), captioner="none", max_bytes=60, base="embedded")
-    grey = pcimg.encode_pci(photo((77, 45), "L"), captioner="none", max_bytes=300, base="embedded")
-    files = {
-        "embedded-v2-kodak-983": ("768x512 photo at 983 bytes, wavelet-embedded version 2", whole),
-        "embedded-v2-kodak-cut-491": (
-            "embedded-v2-kodak-983 cut to 491 bytes (pcimg.rebudget)",
+    assert (entry.kind, entry.version) == (5, version)
+    cut_in_ll = whole.replace(
+        descriptors=(Descriptor(5, version, entry.quant, wavelet_embedded.cut(entry.payload, 12)),)
+    )
+    name = f"embedded-v{version}"
+    return {
+        f"{name}-kodak-983": (f"768x512 photo at 983 bytes, wavelet-embedded version {version}", whole),
+        f"{name}-kodak-cut-491": (
+            f"{name}-kodak-983 cut to 491 bytes (pcimg.rebudget)",
             pcimg.read(pcimg.rebudget(whole, 491, method="cut")),
         ),
-        "embedded-v2-kodak-cut-147": (
-            "embedded-v2-kodak-983 cut to 147 bytes: the LL values' lowest bits not there",
+        f"{name}-kodak-cut-147": (
+            f"{name}-kodak-983 cut to 147 bytes: the LL values' lowest bits not there",
             pcimg.read(pcimg.rebudget(whole, 147, method="cut")),
         ),
-        "embedded-v2-kodak-cut-in-ll": (
-            "embedded-v2-kodak-983's payload cut to 12 bytes, inside its halved LL values",
-            payload_cut(12),
+        f"{name}-kodak-cut-in-ll": (
+            f"{name}-kodak-983's payload cut to 12 bytes, inside its halved LL values",
+            cut_in_ll,
         ),
-        "embedded-v2-tiny": ("8x6 photo: one wavelet level, the worked example of CODEC.md 11.7", tiny),
-        "embedded-v2-grey-odd": ("77x45 greyscale photo: odd band lengths, one plane, version 2", grey),
-        "embedded-v2-no-planes": (
-            "kind 5 version 2 with zero bit-planes: the halved LL values, then their lowest bits",
-            PciFile(16, 12, descriptors=(Descriptor(5, 2, 90, b"\x0f\x0b\x00\x00\x00\x00"),)),
+        f"{name}-tiny": (
+            f"8x6 photo: one wavelet level, the worked example of CODEC.md {section}",
+            pcimg.encode_pci(photo((8, 6)), captioner="none", max_bytes=60, base="embedded"),
+        ),
+        f"{name}-grey-odd": (
+            f"77x45 greyscale photo: odd band lengths, one plane, version {version}",
+            pcimg.encode_pci(photo((77, 45), "L"), captioner="none", max_bytes=300, base="embedded"),
         ),
     }
+
+
+@format_1_6
+def embedded_v2_vectors() -> dict[str, tuple[str, bytes]]:
+    """Format 1.6: kind 5 version 2 (the LL values' lowest bits before plane 0, significance
+    passes before refinement), and a stream without bit-planes."""
+    files = embedded_version_vectors(2, "11.7")
+    files["embedded-v2-no-planes"] = (
+        "kind 5 version 2 with zero bit-planes: the halved LL values, then their lowest bits",
+        PciFile(16, 12, descriptors=(Descriptor(5, 2, 90, b"\x0f\x0b\x00\x00\x00\x00"),)),
+    )
     return {name: (text, pcimg.write(pci)) for name, (text, pci) in files.items()}
+
+
+def embedded_v3_vectors() -> dict[str, tuple[str, bytes]]:
+    """Format 1.7: kind 5 version 3 (richer contexts, a flagged block's last decision implied)."""
+    return {name: (text, pcimg.write(pci)) for name, (text, pci) in embedded_version_vectors(3, "11.8").items()}
 
 
 def main() -> None:
@@ -896,7 +917,8 @@ def main() -> None:
         (HERE / folder).mkdir(parents=True)
     v2 = wavelet_v2_vectors()
     embedded_v2 = embedded_v2_vectors()
-    for name, (text, data) in (valid_vectors() | prompt_v2_vectors() | v2 | embedded_v2).items():
+    embedded_v3 = embedded_v3_vectors()
+    for name, (text, data) in (valid_vectors() | prompt_v2_vectors() | v2 | embedded_v2 | embedded_v3).items():
         write_valid(HERE / "valid" / f"{name}.pci", text, data, bare=False)
     for name, (defect, data, stage) in invalid_vectors().items():
         write_invalid(HERE / "invalid" / f"x-{name}.pci", name, defect, data, stage, bare=False)
@@ -909,6 +931,11 @@ def main() -> None:
             "the file vector embedded-v2-kodak-983 in the bare form (format 1.6): any prefix that reaches its payload "
             "decodes as a cut",
             pcimg.write(pcimg.read(embedded_v2["embedded-v2-kodak-983"][1]), bare=True),
+        ),
+        "embedded-v3-kodak-983": (
+            "the file vector embedded-v3-kodak-983 in the bare form (format 1.7): any prefix that reaches its payload "
+            "decodes as a cut",
+            pcimg.write(pcimg.read(embedded_v3["embedded-v3-kodak-983"][1]), bare=True),
         ),
     }
     for name, (text, data) in (bare_valid_vectors() | bare_v2).items():
