@@ -259,7 +259,7 @@ def info_for(pci: PciFile) -> dict[str, Any]:
 def _save(im: Image.Image, fp: IO[bytes], filename: str | bytes) -> None:
     options = {
         k: im.encoderinfo[k]
-        for k in ("prompt", "captioner", "max_bytes", "seed", "seed_search", "texture", "digest", "base")
+        for k in ("prompt", "captioner", "max_bytes", "seed", "seed_search", "texture", "digest", "base", "alternates")
         if k in im.encoderinfo
     }
     fp.write(encode(im, **options))

@@ -7,7 +7,7 @@ import inspect
 import io
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import BinaryIO, ParamSpec, Union
 
 import numpy as np
@@ -19,6 +19,7 @@ from .backends.captioning import caption as model_caption
 from .backends.efficientnet import caption_labels
 from .backends.store import reference_for
 from .codec import wavelet_embedded
+from .codec.alternates import with_alternates
 from .codec.captioners import describe_colours
 from .codec.encoder import DEFAULT_MAX_BYTES, DRAFT_LONG_SIDE, WORKING_LONG_SIDE, encode_image
 from .codec.parametric import DEFAULT_MAX_PIXELS, render
@@ -126,6 +127,7 @@ def encode_pci(
     base: str = "wavelet",
     bare: bool = False,
     declared_size: tuple[int, int] | int | None = None,
+    alternates: Sequence[int] = (),
 ) -> PciFile:
     """Image -> ``PciFile`` (``encode`` gives its bytes). ``max_bytes`` bounds the whole file,
     in the bare form (SPEC.md 5.5: no signature, no CRC) when ``bare``. ``declared_size`` is the
@@ -142,6 +144,10 @@ def encode_pci(
     writes the prompt with that model; ``generator`` (likewise) names the diffusers model
     that must decode the file, with ``recipe`` for its parameters, and ``seed_search``
     then decodes candidates with it. ``pin_digest`` stores the weights' SHA-256.
+
+    ``alternates`` (whole-file sizes below ``max_bytes``) stores a smaller encode's base layer for
+    each (SPEC.md 6.9), out of the file's budget: ``rebudget`` to one of those sizes then re-frames
+    the file around it in a millisecond instead of re-encoding.
     """
     draft = (texture is None or not texture) and base in ("wavelet", "embedded") and seed_search <= 1
     img, full_size = _open_image(image, DRAFT_LONG_SIDE if draft else None)
@@ -165,27 +171,34 @@ def encode_pci(
     extra_models: tuple[ModelRef, ...] = ()
     if generator is not None and _generator_id(generator) != "pcimg/parametric":
         extra_models = (reference_for(generator, "generator", pin_digest=pin_digest)[1],)
-    return encode_image(
-        img,
-        prompt=prompt,
-        captioner=ref,
-        max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
-        seed=0 if seed is None else seed,
-        seed_search=seed_search,
-        use_texture=texture,
-        background=background,
-        digest=digest,
-        trim_prompt=not user_prompt,
-        redundant_prompt=not user_prompt and captioner == "descriptor",
-        models=extra_models,
-        recipe=recipe,
-        search_generator=(lambda pci: decode(pci)) if extra_models else None,
-        base=base,
-        full_size=full_size,
-        bare=bare,
-        declared_size=declared_size,
-        prepared=prepared,
-    )
+    total = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+
+    def build(budget: int, base_name: str) -> PciFile:
+        return encode_image(
+            img,
+            prompt=prompt,
+            captioner=ref,
+            max_bytes=budget,
+            seed=0 if seed is None else seed,
+            seed_search=seed_search,
+            use_texture=texture,
+            background=background,
+            digest=digest,
+            trim_prompt=not user_prompt,
+            redundant_prompt=not user_prompt and captioner == "descriptor",
+            models=extra_models,
+            recipe=recipe,
+            search_generator=(lambda pci: decode(pci)) if extra_models else None,
+            base=base_name,
+            full_size=full_size,
+            bare=bare,
+            declared_size=declared_size,
+            prepared=prepared,
+        )
+
+    if alternates:
+        return with_alternates(build, total, base, alternates, bare)
+    return build(total, base)
 
 
 def _returning_bytes(build: Callable[P, PciFile]) -> Callable[P, bytes]:

@@ -8,7 +8,7 @@ import numpy as np
 
 from .codec.parametric import render
 from .errors import PciError
-from .format.container import Source, from_text, parse, read_bytes
+from .format.container import PciFile, Source, from_text, parse, read_bytes
 from .format.registry import MODELS
 from .primitives.printable import printable
 
@@ -69,4 +69,19 @@ def validate(source: Source, name: str | None = None, *, bare: bool = False, tex
     except PciError as exc:
         verdict.valid = False
         verdict.problems.append(f"not decodable by the embedded generator: {exc}")
+    _check_alternates(pci, verdict)
     return verdict
+
+
+def _check_alternates(pci: PciFile, verdict: Verdict) -> None:
+    """SPEC.md 6.9: the file with an alternate as its only descriptor is a valid file; checked
+    by decoding each small (a re-budget would write those files)."""
+    for index, entry in enumerate(pci.alternates):
+        try:
+            render(pci.replace(descriptors=(entry,)), (16, 16))
+        except PciError as exc:
+            verdict.valid = False
+            verdict.problems.append(f"alternate {index} (kind {entry.kind}) is not decodable: {exc}")
+    if pci.alternates:
+        sizes = ", ".join(f"kind {d.kind} of {len(d.payload)} bytes" for d in pci.alternates)
+        verdict.notes.append(f"alternates: {sizes}")

@@ -81,6 +81,9 @@ def encode_args(p: argparse.ArgumentParser) -> None:
                    help="base layer: wavelet (descriptor kind 3, default), embedded (kind 5: progressive, "
                    "'pcimg rebudget' cuts it in microseconds) or dct (kind 1, pcimg 0.x)")  # fmt: skip
     p.add_argument("--digest", action="store_true", help="store a digest of the reference decode")
+    p.add_argument("--alternates", type=parse_sizes, default=(), metavar="N[,N...]",
+                   help="also store a smaller encode's base layer for each whole-file size N, so that "
+                   "'pcimg rebudget' to N re-frames instead of re-encoding (SPEC.md 6.9)")  # fmt: skip
     add_form_args(p, "write")
     p.add_argument("--declared-size", type=parse_declared, metavar="WxH|N", help="the size the file states "
                    "(default: the image's), or a long side N with its aspect ratio; a placeholder can state a "
@@ -92,6 +95,14 @@ def encode_args(p: argparse.ArgumentParser) -> None:
         metavar="RRGGBB",
         help="colour transparent images are flattened onto (.pci has no alpha; default ffffff)",
     )
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """``147,21`` -> (147, 21)."""
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes in bytes separated by commas, not {text!r}") from None
 
 
 def parse_declared(text: str) -> tuple[int, int] | int:
@@ -134,6 +145,7 @@ def encode_images(args: argparse.Namespace) -> int:
         "pin_digest": args.pin_digest,
         "bare": args.bare,
         "declared_size": args.declared_size,
+        "alternates": args.alternates,
     }
     form = Form.of(args)
     pairs = outputs(args.inputs, args.output, form.suffix)

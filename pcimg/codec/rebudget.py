@@ -19,6 +19,11 @@ spec/CODEC.md section 11). Below those shares a re-encode gives the better pictu
 ``method="auto"`` re-encodes there; ``"cut"`` cuts at every budget the LL bands fit (the
 fastest), ``"encode"`` always re-encodes. A budget too small for the LL bands (a placeholder
 of a few dozen bytes) is re-encoded whatever the method.
+
+A file with alternate base layers (SPEC.md 6.9, ``encode(..., alternates=...)``) asked for about
+one of their sizes (its file at least ALTERNATE_SHARE of the budget) gets that alternate as its
+base under ``method="auto"``: a re-framing in about a millisecond, and the picture of a direct
+encode at that size.
 """
 
 from __future__ import annotations
@@ -47,7 +52,12 @@ TRANSCODE_SHARE = 0.4
 # at 246, 200 and 147 B (147 B: -0.11 dB / -0.0010 MS-SSIM against a direct encode where the cut
 # is -0.15 / -0.0199, held out), is mixed at 300 B and worse from 393 B up (codec v2 log, session 11).
 EMBEDDED_CUT_SHARE = 1 / 3
+# An alternate base layer (SPEC.md 6.9) stands in for a re-encode when its file takes at least
+# this share of the budget: a server asks for the sizes it stored alternates for; a much smaller
+# one would lose to a re-encode at the budget (147 against 200 B: 0.028 MS-SSIM, codec v2 log).
+ALTERNATE_SHARE = 0.9
 METHODS = ("auto", "cut", "encode")
+Sizer = Callable[[PciFile], int]  # a candidate's written size
 
 
 def working_picture(pci: PciFile) -> Image.Image:
@@ -73,8 +83,9 @@ def working_picture(pci: PciFile) -> Image.Image:
 
 def rebudget(pci: PciFile, max_bytes: int, bare: bool = False, method: str = "auto") -> PciFile:
     """``pci`` in at most ``max_bytes`` (in the bare form when ``bare``); unchanged if it fits.
-    ``method``: "auto" cuts or re-encodes, whichever measured better at that share of the size;
-    "cut" cuts wherever the LL bands fit (under a millisecond for kind 5); "encode" re-encodes."""
+    ``method``: "auto" puts in an alternate base layer stored for about that size (SPEC.md 6.9),
+    else cuts or re-encodes, whichever measured better at that share of the size; "cut" cuts
+    wherever the LL bands fit (under a millisecond for kind 5); "encode" re-encodes."""
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1:
         raise PciError(f"max_bytes must be a positive integer, not {max_bytes!r}", field="max_bytes")
     if method not in METHODS:
@@ -86,9 +97,13 @@ def rebudget(pci: PciFile, max_bytes: int, bare: bool = False, method: str = "au
     machine = captioner is not None and captioner.id != PERSON  # no captioner: treated as a person's
     if not any(d.kind in BASE_KINDS for d in pci.descriptors):
         return _without_base(pci, max_bytes, bare, machine)
+    if method == "auto" and pci.alternates:  # a direct encode stored for about this size: the best there is
+        alternate = _alternate(pci, max_bytes, bare, machine)
+        if alternate is not None:
+            return alternate
     embedded = None if method == "encode" else _cut_source(pci, max_bytes / size, method)
     if embedded is not None:
-        cut = _cut(embedded, max_bytes, bare, machine)
+        cut = _cut(embedded.replace(alternates=()), max_bytes, bare, machine)
         if cut is not None:
             return cut  # else a budget below the LL bands: a placeholder re-encoded, as for other kinds
     others = tuple(m for m in pci.models if m.role != "captioner")
@@ -162,8 +177,22 @@ def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | N
     def size(candidate: PciFile) -> int:
         return written_size(candidate, bare=bare)
 
+    lean, whole = _lean(pci, entry, max_bytes, size)
+    for index, candidate in enumerate(_prompt_choices(lean, machine)):
+        fitted = _cut_to(candidate, entry, max_bytes, size, whole if index == 0 else None)
+        kept = fitted.descriptor(wavelet_embedded.KIND) if fitted is not None else None
+        if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour, kept.version):
+            return fitted
+    return None
+
+
+def _lean(pci: PciFile, entry: Descriptor, max_bytes: int, size: Sizer) -> tuple[PciFile, int | None]:
+    """The file with ``entry`` as its only descriptor, as a cut or an alternate keeps it: no
+    encoder, digest or alternates; safe-to-copy ancillary parts when they take at most
+    ANCILLARY_SHARE of the budget; the descriptor captioner's prompt unless it takes more than
+    PROMPT_SHARE. Also the result's size when it was measured (else None)."""
     captioner = pci.model("captioner")
-    lean = pci.replace(encoder=None, digest=None, descriptors=(entry,))
+    lean = pci.replace(encoder=None, digest=None, alternates=(), descriptors=(entry,))
     if lean.metadata or lean.source is not None or lean.extra_parts:
         bare_file = lean.replace(metadata=(), source=None, extra_parts=())
         safe = lean.replace(extra_parts=tuple(p for p in lean.extra_parts if is_safe_to_copy(p.type)))
@@ -171,14 +200,27 @@ def _cut(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | N
         lean = safe if 0 < reserve <= ANCILLARY_SHARE * max_bytes else bare_file
     # the descriptor captioner's words repeat the picture: gone when they take a large share
     redundant = lean.prompt is not None and captioner is not None and captioner.id == DESCRIPTOR_CAPTIONER
-    whole = size(lean) if redundant else None  # the first candidate's size, when measured here
+    whole = size(lean) if redundant else None
     if whole is not None and whole - size(_no_prompt(lean)) > PROMPT_SHARE * max_bytes:
         lean, whole = _no_prompt(lean), None
-    for index, candidate in enumerate(_prompt_choices(lean, machine)):
-        fitted = _cut_to(candidate, entry, max_bytes, size, whole if index == 0 else None)
-        kept = fitted.descriptor(wavelet_embedded.KIND) if fitted is not None else None
-        if kept is not None and wavelet_embedded.carries_ll(kept.payload, pci.colour, kept.version):
-            return fitted
+    return lean, whole
+
+
+def _alternate(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | None:
+    """The file with its largest alternate that fits as its base layer (SPEC.md 6.9), the
+    prompt as a cut keeps it; None when none fits or the one that fits takes less than
+    ALTERNATE_SHARE of the budget. A re-framing: nothing is decoded or encoded."""
+
+    def size(candidate: PciFile) -> int:
+        return written_size(candidate, bare=bare)
+
+    for entry in sorted(pci.alternates, key=lambda d: len(d.payload), reverse=True):
+        if entry.kind not in BASE_KINDS:
+            continue
+        lean, _ = _lean(pci, entry, max_bytes, size)
+        fitted = next((c for c in _prompt_choices(lean, machine) if size(c) <= max_bytes), None)
+        if fitted is not None:
+            return fitted if size(fitted) >= ALTERNATE_SHARE * max_bytes else None
     return None
 
 

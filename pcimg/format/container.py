@@ -198,6 +198,7 @@ class PciFile:
     prompt: Prompt | None = None
     encoder: EncoderInfo | None = None
     digest: DecodeDigest | None = None
+    alternates: tuple[Descriptor, ...] = ()  # smaller base layers a re-budgeter may put in place of the base
     metadata: tuple[tuple[str, str], ...] = ()
     source: SourceInfo | None = None
     extra_parts: tuple[RawPart, ...] = ()
@@ -225,14 +226,14 @@ class PciFile:
         """A copy with ``changes``, edited as SPEC.md §5.2 asks of an editor.
 
         When a header field or a critical part changes, the ancillary parts that are not safe
-        to copy (the decode ``digest``, the ``encoder`` part, unknown ones without bit 6) are
-        dropped, unless ``changes`` sets them too. ``part_sizes`` describes a parsed file: dropped.
+        to copy (the decode ``digest``, the ``encoder`` part, the ``alternates``, unknown ones
+        without bit 6) are dropped, unless ``changes`` sets them too. ``part_sizes`` describes a parsed file: dropped.
         """
         edited = {"part_sizes": {}, **changes}
         if any(name in CRITICAL_FIELDS and value != getattr(self, name) for name, value in changes.items()):
-            for name in ("encoder", "digest"):
+            for name in ("encoder", "digest", "alternates"):
                 if not is_safe_to_copy(PARTS.code(name)):
-                    edited.setdefault(name, None)
+                    edited.setdefault(name, None if name != "alternates" else ())
             edited.setdefault("extra_parts", tuple(p for p in self.extra_parts if is_safe_to_copy(p.type)))
         return replace(self, **edited)
 
@@ -365,7 +366,8 @@ def _recipe(value, offset: int) -> Recipe:
     )
 
 
-def _descriptors(value, offset: int) -> tuple[Descriptor, ...]:
+def _descriptors(value, offset: int, part: str = "descriptors") -> tuple[Descriptor, ...]:
+    """The entries of a descriptors part (kinds ascend) or an alternates part (payload lengths ascend)."""
     entries = tuple(
         Descriptor(e.kind, e.version, e.quant, bytes(e.payload),
                    (offset + e.start, offset + e.version_start, offset + e.quant_start, offset + _data_start(e)))
@@ -373,13 +375,16 @@ def _descriptors(value, offset: int) -> tuple[Descriptor, ...]:
     )  # fmt: skip
     limit, total = LIMITS["max_descriptor_bytes"], 0
     for index, (entry, parsed) in enumerate(zip(entries, value.entries, strict=True)):
-        if index and entry.kind <= entries[index - 1].kind:
+        if index and part == "descriptors" and entry.kind <= entries[index - 1].kind:
             raise PciError("descriptor kinds must ascend without repeats", field="descriptors.kind",
                            offset=offset + parsed.start)  # fmt: skip
+        if index and part == "alternates" and len(entry.payload) <= len(entries[index - 1].payload):
+            raise PciError("alternates' payload lengths must ascend without repeats", field="alternates.payload",
+                           offset=offset + parsed.payload_start)  # fmt: skip
         total += len(entry.payload)
         if total > limit:
             raise PciError(f"descriptor payloads total {total} bytes, over max_descriptor_bytes = {limit}",
-                           field="descriptors.payload", offset=offset + parsed.payload_start)  # fmt: skip
+                           field=f"{part}.payload", offset=offset + parsed.payload_start)  # fmt: skip
     return entries
 
 
@@ -410,6 +415,7 @@ _CONVERT = {
     "prompt": _prompt,
     "encoder": lambda v, o: EncoderInfo(v.name, v.version),
     "digest": lambda v, o: DecodeDigest(_registered_name(DIGEST_ALGORITHMS, v.algorithm), bytes(v["value"])),
+    "alternates": lambda v, o: _descriptors(v, o, "alternates"),
     "metadata": _metadata,
     "source": lambda v, o: SourceInfo(v.format, v.size),
 }
@@ -482,10 +488,11 @@ def _small_part_payload(name: str, value: Any) -> bytes:
 
 
 def lowest_minor(pci: PciFile) -> int:
-    """The lowest minor version whose registries hold every descriptor kind and prompt codec the
-    file uses (SPEC section 3: a writer writes the lowest minor version its features need)."""
-    needs = [0]
-    for d in pci.descriptors:
+    """The lowest minor version whose registries hold every descriptor kind (alternates too),
+    prompt codec and the alternates part the file uses (SPEC section 3: a writer writes the
+    lowest minor version its features need)."""
+    needs = [PARTS.by_name("alternates").since if pci.alternates else 0]  # type: ignore[union-attr]
+    for d in pci.descriptors + pci.alternates:
         kind = DESCRIPTOR_KINDS.by_code(d.kind)
         if kind is not None:
             needs.append(kind.since_for(d.version))
@@ -532,7 +539,7 @@ def from_text(text: str) -> bytes:
 _BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
-_PART_FIELDS = ("models", "recipe", "descriptors", "prompt", "encoder", "digest", "metadata", "source")
+_PART_FIELDS = ("models", "recipe", "descriptors", "prompt", "encoder", "digest", "alternates", "metadata", "source")
 
 
 def _registered_name(table: Table, code: int) -> str:
@@ -580,6 +587,7 @@ _UNCONVERT = {
     "models": _unmodels,
     "recipe": lambda r: {**r.__dict__, "scheduler": _registered(SCHEDULERS, r.scheduler, "recipe.scheduler")},
     "descriptors": lambda ds: {"entries": [{k: v for k, v in d.__dict__.items() if k != "offsets"} for d in ds]},
+    "alternates": lambda ds: {"entries": [{k: v for k, v in d.__dict__.items() if k != "offsets"} for d in ds]},
     "prompt": _unprompt,
     "encoder": lambda e: e.__dict__,
     "digest": lambda d: {

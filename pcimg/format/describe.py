@@ -46,6 +46,10 @@ def describe(pci: PciFile, *, file_size: int | None = None) -> dict[str, Any]:
         "extra_parts": [{"type": f"0x{p.type:02x}", "bytes": len(p.payload)} for p in pci.extra_parts],
         "part_sizes": dict(pci.part_sizes),
     }
+    if pci.alternates:  # only when present: the records of files without the part stay as they were
+        out["alternates"] = [
+            {"kind": d.kind, "version": d.version, "quant": d.quant, "bytes": len(d.payload)} for d in pci.alternates
+        ]
     if file_size is not None:
         out["file_size"] = file_size
         bits = 8 * file_size
@@ -66,10 +70,11 @@ def render_text(info: dict[str, Any]) -> str:
         lines.append(f"model: {m['role']}: {printable(m['id'] + rev)}{code}{digest}")
     if info["recipe"]:
         lines.append("recipe: " + ", ".join(f"{k}={v}" for k, v in info["recipe"].items()))
-    for d in info["descriptors"]:
-        entry = DESCRIPTOR_KINDS.by_code(d["kind"])
-        kind = f"kind {d['kind']}" + (f" ({entry.name})" if entry else "")
-        lines.append(f"descriptor: {kind} v{d['version']} quant {d['quant']}, {d['bytes']} bytes")
+    for label, key in (("descriptor", "descriptors"), ("alternate", "alternates")):
+        for d in info.get(key, ()):
+            entry = DESCRIPTOR_KINDS.by_code(d["kind"])
+            kind = f"kind {d['kind']}" + (f" ({entry.name})" if entry else "")
+            lines.append(f"{label}: {kind} v{d['version']} quant {d['quant']}, {d['bytes']} bytes")
     if info["prompt"]:
         p = info["prompt"]
         lines.append(f"prompt ({p['codec']}, {p['bytes']} bytes): {printable(p['text'])}")

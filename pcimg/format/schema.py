@@ -376,6 +376,7 @@ PART_SCHEMAS = {
     "prompt": PROMPT_PART,
     "encoder": ENCODER_PART,
     "digest": DIGEST_PART,
+    "alternates": DESCRIPTORS_PART,  # the same entries: each one a smaller base layer (SPEC.md 6.9)
     "metadata": METADATA_PART,
     "source": SOURCE_PART,
 }

@@ -495,6 +495,11 @@ def invalid_vectors() -> dict[str, tuple[str, bytes, str]]:
             with_crc(hx + part(0x03, b"\x02\x02\x01\x00\x00\x01\x01\x00\x00")),
             "parse",
         ),
+        "alternates-not-ascending": (
+            "alternates part whose entries' payloads take 2 then 1 bytes (lengths must ascend)",
+            with_crc(hx + RAW_X + part(0x83, b"\x02\x04\x01\x3c\x02\x01\x02\x04\x01\x3d\x01\x01")),
+            "parse",
+        ),
         "metadata-key-twice": (
             "metadata key repeated",
             with_crc(hx + RAW_X + part(0xC1, b"\x02\x01a\x01x\x01a\x01y")),
@@ -679,6 +684,7 @@ def expected_errors() -> dict[str, tuple[str, int | None]]:
         "model-registered-as-id": ("models.id", payload + 3),  # the id that should have been a code
         "model-role-twice": ("models.role", payload + 4),  # the second entry's role (first: 3 bytes)
         "descriptor-kinds-descending": ("descriptors.kind", payload + 5),  # the second entry's kind
+        "alternates-not-ascending": ("alternates.payload", second + 12),  # the second entry's payload length
         "metadata-key-twice": ("metadata.key", second + 2 + 5),  # the second entry's key (first: 5 bytes)
         "digest-too-short": ("digest.value", second + 3),  # after type, length, algorithm
         # decode stage: the entry's field (kind at payload + 1, after the count)
@@ -907,8 +913,40 @@ def embedded_v2_vectors() -> dict[str, tuple[str, bytes]]:
 
 
 def embedded_v3_vectors() -> dict[str, tuple[str, bytes]]:
-    """Format 1.7: kind 5 version 3 (richer contexts, a flagged block's last decision implied)."""
-    return {name: (text, pcimg.write(pci)) for name, (text, pci) in embedded_version_vectors(3, "11.8").items()}
+    """Format 1.7: kind 5 version 3 (richer contexts, a flagged block's last decision implied),
+    and a file with alternate base layers (SPEC.md 6.9) with its re-budgeted forms."""
+    files = embedded_version_vectors(3, "11.8")
+    master = pcimg.encode_pci(photo(), captioner="none", max_bytes=983, base="embedded", alternates=(40, 147))
+    files["embedded-v3-alternates"] = (
+        "768x512 photo at 983 bytes: kind 5 and alternates of 40 and 147 bytes (SPEC.md 6.9)",
+        master,
+    )
+    for size, how in (
+        (491, "cut (no alternate stored near it)"),
+        (147, "its 147-byte alternate"),
+        (40, "its 40-byte alternate"),
+    ):
+        files[f"embedded-v3-alternates-{size}"] = (
+            f"embedded-v3-alternates re-budgeted to {size} bytes by pcimg.rebudget: {how}",
+            pcimg.read(pcimg.rebudget(master, size)),
+        )
+    return {name: (text, pcimg.write(pci)) for name, (text, pci) in files.items()}
+
+
+def bare_alternates() -> dict[str, tuple[str, bytes]]:
+    """Format 1.7: a bare form with a 21-byte alternate (a placeholder, ThumbHash's size) and the
+    21-byte bare form a re-budget makes of it."""
+    master = pcimg.encode(photo(), captioner="none", max_bytes=983, base="embedded", alternates=(21, 147), bare=True)
+    return {
+        "embedded-v3-bare-alternates": (
+            "768x512 photo in 983 bare bytes: kind 5 and alternates of 21 and 147 bytes (SPEC.md 6.9)",
+            master,
+        ),
+        "embedded-v3-bare-alternates-21": (
+            "embedded-v3-bare-alternates re-budgeted to 21 bytes: its kind-4 alternate",
+            pcimg.rebudget(master, 21, bare=True),
+        ),
+    }
 
 
 def main() -> None:
@@ -937,6 +975,7 @@ def main() -> None:
             "decodes as a cut",
             pcimg.write(pcimg.read(embedded_v3["embedded-v3-kodak-983"][1]), bare=True),
         ),
+        **bare_alternates(),
     }
     for name, (text, data) in (bare_valid_vectors() | bare_v2).items():
         write_valid(HERE / "bare" / "valid" / f"{name}.bare", text, data, bare=True)
