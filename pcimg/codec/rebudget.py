@@ -58,6 +58,7 @@ EMBEDDED_CUT_SHARE = 1 / 3
 ALTERNATE_SHARE = 0.9
 METHODS = ("auto", "cut", "encode")
 Sizer = Callable[[PciFile], int]  # a candidate's written size
+LENGTH_SLACK = 4  # bytes by which length fields may differ between two framings of one file
 
 
 def working_picture(pci: PciFile) -> Image.Image:
@@ -98,7 +99,7 @@ def rebudget(pci: PciFile, max_bytes: int, bare: bool = False, method: str = "au
     if not any(d.kind in BASE_KINDS for d in pci.descriptors):
         return _without_base(pci, max_bytes, bare, machine)
     if method == "auto" and pci.alternates:  # a direct encode stored for about this size: the best there is
-        alternate = _alternate(pci, max_bytes, bare, machine)
+        alternate = _alternate(pci, max_bytes, bare, machine, size)
         if alternate is not None:
             return alternate
     embedded = None if method == "encode" else _cut_source(pci, max_bytes / size, method)
@@ -206,17 +207,24 @@ def _lean(pci: PciFile, entry: Descriptor, max_bytes: int, size: Sizer) -> tuple
     return lean, whole
 
 
-def _alternate(pci: PciFile, max_bytes: int, bare: bool, machine: bool) -> PciFile | None:
+def _alternate(pci: PciFile, max_bytes: int, bare: bool, machine: bool, total: int) -> PciFile | None:
     """The file with its largest alternate that fits as its base layer (SPEC.md 6.9), the
     prompt as a cut keeps it; None when none fits or the one that fits takes less than
-    ALTERNATE_SHARE of the budget. A re-framing: nothing is decoded or encoded."""
+    ALTERNATE_SHARE of the budget. A re-framing: nothing is decoded or encoded. ``total``: the
+    file's written size."""
 
     def size(candidate: PciFile) -> int:
         return written_size(candidate, bare=bare)
 
+    base = next((d for d in pci.descriptors if d.kind in BASE_KINDS), None)
+    stored = pci.part_sizes.get("alternates")  # a parsed file: the part's bytes, for a quick bound
     for entry in sorted(pci.alternates, key=lambda d: len(d.payload), reverse=True):
         if entry.kind not in BASE_KINDS:
             continue
+        if base is not None and stored is not None:  # the file with this base is at most about this big
+            bound = total - stored - len(base.payload) + len(entry.payload) + LENGTH_SLACK
+            if bound < ALTERNATE_SHARE * max_bytes:
+                return None  # this one, the largest left, is too small: smaller ones too
         lean, _ = _lean(pci, entry, max_bytes, size)
         fitted = next((c for c in _prompt_choices(lean, machine) if size(c) <= max_bytes), None)
         if fitted is not None:
