@@ -227,13 +227,14 @@ class PciFile:
 
         When a header field or a critical part changes, the ancillary parts that are not safe
         to copy (the decode ``digest``, the ``encoder`` part, the ``alternates``, unknown ones
-        without bit 6) are dropped, unless ``changes`` sets them too. ``part_sizes`` describes a parsed file: dropped.
+        without bit 6) are dropped, unless ``changes`` sets them too. ``part_sizes`` describes a
+        parsed file: dropped.
         """
         edited = {"part_sizes": {}, **changes}
         if any(name in CRITICAL_FIELDS and value != getattr(self, name) for name, value in changes.items()):
-            for name in ("encoder", "digest", "alternates"):
+            for name, empty in (("encoder", None), ("digest", None), ("alternates", ())):
                 if not is_safe_to_copy(PARTS.code(name)):
-                    edited.setdefault(name, None if name != "alternates" else ())
+                    edited.setdefault(name, empty)
             edited.setdefault("extra_parts", tuple(p for p in self.extra_parts if is_safe_to_copy(p.type)))
         return replace(self, **edited)
 
