@@ -13,7 +13,7 @@ import functools
 import hashlib
 import os
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import IO, Any, BinaryIO, Union
@@ -584,11 +584,16 @@ def _unprompt(prompt: Prompt) -> dict:
     return {"codec": codec, "length": declared, "data": prompt.payload}
 
 
-_UNCONVERT = {
+def _undescriptors(entries: tuple[Descriptor, ...]) -> dict:
+    """A descriptors or alternates part's value: the entries without their parse offsets."""
+    return {"entries": [{k: v for k, v in d.__dict__.items() if k != "offsets"} for d in entries]}
+
+
+_UNCONVERT: dict[str, Callable[[Any], dict]] = {
     "models": _unmodels,
     "recipe": lambda r: {**r.__dict__, "scheduler": _registered(SCHEDULERS, r.scheduler, "recipe.scheduler")},
-    "descriptors": lambda ds: {"entries": [{k: v for k, v in d.__dict__.items() if k != "offsets"} for d in ds]},
-    "alternates": lambda ds: {"entries": [{k: v for k, v in d.__dict__.items() if k != "offsets"} for d in ds]},
+    "descriptors": _undescriptors,
+    "alternates": _undescriptors,
     "prompt": _unprompt,
     "encoder": lambda e: e.__dict__,
     "digest": lambda d: {

@@ -22,6 +22,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _entries(descriptors: tuple) -> list[dict[str, int]]:
+    return [{"kind": d.kind, "version": d.version, "quant": d.quant, "bytes": len(d.payload)} for d in descriptors]
+
+
 def describe(pci: PciFile, *, file_size: int | None = None) -> dict[str, Any]:
     """Every field of the file and the size of every part, as JSON-ready data."""
     out: dict[str, Any] = {
@@ -33,9 +37,7 @@ def describe(pci: PciFile, *, file_size: int | None = None) -> dict[str, Any]:
         "models": [_plain(m) | {"code": m.code} for m in pci.models],
         "generator": pci.generator.id,
         "recipe": _plain(pci.recipe),
-        "descriptors": [
-            {"kind": d.kind, "version": d.version, "quant": d.quant, "bytes": len(d.payload)} for d in pci.descriptors
-        ],
+        "descriptors": _entries(pci.descriptors),
         "prompt": None
         if pci.prompt is None
         else {"codec": pci.prompt.codec, "text": pci.prompt.text, "bytes": len(pci.prompt.payload)},
@@ -47,9 +49,7 @@ def describe(pci: PciFile, *, file_size: int | None = None) -> dict[str, Any]:
         "part_sizes": dict(pci.part_sizes),
     }
     if pci.alternates:  # only when present: the records of files without the part stay as they were
-        out["alternates"] = [
-            {"kind": d.kind, "version": d.version, "quant": d.quant, "bytes": len(d.payload)} for d in pci.alternates
-        ]
+        out["alternates"] = _entries(pci.alternates)
     if file_size is not None:
         out["file_size"] = file_size
         bits = 8 * file_size
